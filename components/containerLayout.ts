@@ -1,0 +1,46 @@
+/**
+ * Where the registry's files live inside the container. The registry:2 image reads its config
+ * from this path by default and keeps data under /var/lib/registry.
+ */
+export const containerPaths = {
+    config: "/etc/docker/registry/config.yml",
+    htpasswd: "/etc/docker/registry/auth/htpasswd",
+    certificate: "/etc/docker/registry/tls/server.crt",
+    privateKey: "/etc/docker/registry/tls/server.key",
+    data: "/var/lib/registry",
+} as const;
+
+/**
+ * The container's health check: the debug listener's /debug/health, which includes the storage
+ * driver check. The registry:2 image has no HEALTHCHECK of its own; its busybox `wget` does it.
+ */
+export function healthcheckCommand(debugPort: number): string[] {
+    return ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${debugPort}/debug/health`];
+}
+
+/** Timing of the health check, in Docker's duration syntax. */
+export const healthcheckTiming = {
+    interval: "15s",
+    timeout: "5s",
+    retries: 3,
+    startPeriod: "10s",
+    startInterval: "1s",
+} as const;
+
+/** Label keys that mark a container or volume as this product's (the GC tool checks them). */
+export const labelKeys = {
+    managedBy: "private-registry.managed-by",
+    component: "private-registry.component",
+    stack: "private-registry.stack",
+    config: "private-registry.config-path",
+} as const;
+
+/** Labels for the container and the volume, from the component name and the Pulumi stack. */
+export function registryLabels(component: string, project: string, stack: string): Record<string, string> {
+    return {
+        [labelKeys.managedBy]: "pulumi",
+        [labelKeys.component]: component,
+        [labelKeys.stack]: `${project}/${stack}`,
+        [labelKeys.config]: containerPaths.config,
+    };
+}

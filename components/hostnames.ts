@@ -1,0 +1,56 @@
+import { isIP } from "node:net";
+
+/** The addresses clients use, split the way an X.509 certificate's SANs need them. */
+export interface SubjectAltNames {
+    /** DNS names, lower-cased, in the order given (`dNSName` SANs). */
+    dnsNames: string[];
+    /** IPv4 and IPv6 literals, in the order given (`iPAddress` SANs). */
+    ipAddresses: string[];
+}
+
+const dnsLabel = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** True for an IPv4 or IPv6 literal (IPv6 without brackets). */
+export function isIpAddress(value: string): boolean {
+    return isIP(value) !== 0;
+}
+
+/**
+ * True for a DNS host name a certificate can carry: dot-separated labels of letters, digits
+ * and inner hyphens, at most 253 characters. Wildcards are refused: a registry is reached by
+ * one name, and `docker login` matches the name exactly.
+ */
+export function isDnsName(value: string): boolean {
+    const name = value.toLowerCase().replace(/\.$/, "");
+    if (name.length === 0 || name.length > 253) {
+        return false;
+    }
+    const labels = name.split(".");
+    // An all-numeric final label would make "10.0.0.300" look like a name; reject it.
+    if (/^[0-9]+$/.test(labels[labels.length - 1])) {
+        return false;
+    }
+    return labels.every((label) => dnsLabel.test(label));
+}
+
+/** Splits hostnames into DNS names and IP addresses, for the certificate's SANs. */
+export function subjectAltNames(hostnames: readonly string[]): SubjectAltNames {
+    const dnsNames: string[] = [];
+    const ipAddresses: string[] = [];
+    for (const host of hostnames) {
+        if (isIpAddress(host)) {
+            ipAddresses.push(host);
+        } else {
+            dnsNames.push(host.toLowerCase().replace(/\.$/, ""));
+        }
+    }
+    return { dnsNames, ipAddresses };
+}
+
+/**
+ * The `host:port` form Docker uses in image references and in `certs.d` folder names:
+ * IPv6 literals go in brackets.
+ */
+export function registryAddress(host: string, port: number): string {
+    return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}

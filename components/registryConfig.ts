@@ -1,0 +1,99 @@
+import { stringify } from "yaml";
+import { containerPaths } from "./containerLayout";
+import { LogLevel } from "./args";
+
+/**
+ * The part of the CNCF Distribution 2.8 configuration (`config.yml`) this product sets.
+ * Field names are Distribution's own; see its docs/configuration.md.
+ */
+export interface DistributionConfig {
+    version: "0.1";
+    log: {
+        level: LogLevel;
+        formatter: "text" | "json" | "logstash";
+        fields: Record<string, string>;
+        accesslog: { disabled: boolean };
+    };
+    storage: {
+        filesystem: { rootdirectory: string };
+        delete: { enabled: boolean };
+        cache: { blobdescriptor: "inmemory" | "redis" };
+        maintenance: { uploadpurging: { enabled: boolean; age: string; interval: string; dryrun: boolean } };
+    };
+    auth: { htpasswd: { realm: string; path: string } };
+    http: {
+        addr: string;
+        secret: string;
+        headers: Record<string, string[]>;
+        tls: { certificate: string; key: string; minimumtls: "tls1.2" | "tls1.3" };
+        debug: { addr: string; prometheus: { enabled: boolean; path: string } };
+    };
+    health: { storagedriver: { enabled: boolean; interval: string; threshold: number } };
+}
+
+/** What the registry config is made of. */
+export interface RegistryConfigInput {
+    /** Port the registry listens on inside the container (the same number is published). */
+    port: number;
+    /** Port of the debug listener inside the container (never published). */
+    debugPort: number;
+    /** Shared secret that signs upload state; the same on every instance. */
+    httpSecret: string;
+    authRealm: string;
+    /** Allowed browser origins (at most one; validated beforehand). */
+    corsOrigins: readonly string[];
+    logLevel: LogLevel;
+    accessLog: boolean;
+}
+
+/** CORS headers for a web UI at `origin`; credentials are only allowed for a named origin. */
+export function corsHeaders(origin: string): Record<string, string[]> {
+    const headers: Record<string, string[]> = {
+        "Access-Control-Allow-Origin": [origin],
+        "Access-Control-Allow-Methods": ["HEAD", "GET", "OPTIONS", "DELETE"],
+        "Access-Control-Allow-Headers": ["Authorization", "Accept", "Cache-Control"],
+        "Access-Control-Max-Age": ["1728000"],
+        "Access-Control-Expose-Headers": ["Docker-Content-Digest"],
+    };
+    if (origin !== "*") {
+        headers["Access-Control-Allow-Credentials"] = ["true"];
+    }
+    return headers;
+}
+
+/** Builds the typed registry configuration. Pure: the same input gives the same object. */
+export function buildRegistryConfig(input: RegistryConfigInput): DistributionConfig {
+    const headers: Record<string, string[]> = { "X-Content-Type-Options": ["nosniff"] };
+    for (const origin of input.corsOrigins) {
+        Object.assign(headers, corsHeaders(origin));
+    }
+    return {
+        version: "0.1",
+        log: {
+            level: input.logLevel,
+            formatter: "text",
+            fields: { service: "registry" },
+            accesslog: { disabled: !input.accessLog },
+        },
+        storage: {
+            filesystem: { rootdirectory: containerPaths.data },
+            delete: { enabled: true },
+            cache: { blobdescriptor: "inmemory" },
+            maintenance: { uploadpurging: { enabled: true, age: "168h", interval: "24h", dryrun: false } },
+        },
+        auth: { htpasswd: { realm: input.authRealm, path: containerPaths.htpasswd } },
+        http: {
+            addr: `:${input.port}`,
+            secret: input.httpSecret,
+            headers,
+            tls: { certificate: containerPaths.certificate, key: containerPaths.privateKey, minimumtls: "tls1.2" },
+            debug: { addr: `:${input.debugPort}`, prometheus: { enabled: true, path: "/metrics" } },
+        },
+        health: { storagedriver: { enabled: true, interval: "10s", threshold: 3 } },
+    };
+}
+
+/** Renders the config as YAML. Deterministic: key order is the object's, no timestamps. */
+export function renderRegistryConfig(config: DistributionConfig): string {
+    return stringify(config, { lineWidth: 0 });
+}

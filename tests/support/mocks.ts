@@ -1,0 +1,157 @@
+/**
+ * Mocks for the resource providers this program uses. They record every resource with its
+ * inputs and options, answer with the outputs the real providers compute, and throw on any
+ * resource type or call they do not know (so a new dependency cannot pass unnoticed).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as tls from "@pulumi/tls";
+import { createHash, randomBytes } from "node:crypto";
+import * as opensslTls from "./opensslTls";
+import { reveal } from "./secrets";
+
+export interface RecordedResource {
+    type: string;
+    name: string;
+    /** Inputs as the provider would receive them, secrets still in their envelopes. */
+    inputs: Record<string, unknown>;
+}
+
+export interface RecordedOptions {
+    type: string;
+    name: string;
+    parentType?: string;
+    parentName?: string;
+    retainOnDelete?: boolean;
+    deleteBeforeReplace?: boolean;
+    additionalSecretOutputs?: string[];
+    hasProvider: boolean;
+}
+
+type Outputs = Record<string, unknown>;
+
+export interface MockOptions {
+    /** "openssl" makes real keys and certificates; "fake" returns placeholders (fast). */
+    tls: "openssl" | "fake";
+    /**
+     * Outputs of an earlier run by resource name: returned again instead of new values, as
+     * the engine returns stored state when inputs did not change.
+     */
+    state?: Map<string, Outputs>;
+}
+
+const alphabets = {
+    upper: "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    lower: "abcdefghijklmnopqrstuvwxyz",
+    numeric: "0123456789",
+    special: "!@#$%&*()-_=+[]{}<>:?",
+};
+
+function randomPassword(inputs: Record<string, unknown>): string {
+    const length = Number(inputs.length);
+    const classes = (Object.keys(alphabets) as (keyof typeof alphabets)[]).filter((c) => inputs[c] !== false);
+    const alphabet = classes.map((c) => alphabets[c]).join("");
+    const bytes = randomBytes(length);
+    // One character from each class first (the min* inputs), then any.
+    return Array.from(bytes, (byte, i) => {
+        const set = i < classes.length ? alphabets[classes[i]] : alphabet;
+        return set[byte % set.length];
+    }).join("");
+}
+
+export class RegistryMocks implements pulumi.runtime.Mocks {
+    resources: RecordedResource[] = [];
+    outputsByName = new Map<string, Outputs>();
+
+    constructor(private options: MockOptions) {}
+
+    /** Starts a new recording. The monitor stays: late RPCs of an earlier run still find their resources. */
+    reset(options: MockOptions): void {
+        this.options = options;
+        this.resources = [];
+        this.outputsByName = new Map();
+    }
+
+    async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Outputs }> {
+        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        const stored = this.options.state?.get(args.name);
+        const outputs = stored ?? (await this.outputsFor(args.type, args.name, reveal(args.inputs) as Record<string, unknown>));
+        this.outputsByName.set(args.name, outputs);
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        throw new Error(`RegistryMocks: unexpected provider function call ${args.token}`);
+    }
+
+    /** The named resource's recorded inputs, with secrets revealed. */
+    inputsOf(name: string): Record<string, unknown> {
+        const found = this.resources.filter((r) => r.name === name);
+        if (found.length !== 1) {
+            throw new Error(`expected one resource named ${name}, found ${found.length}`);
+        }
+        return reveal(found[0].inputs) as Record<string, unknown>;
+    }
+
+    private async outputsFor(type: string, name: string, inputs: Record<string, unknown>): Promise<Outputs> {
+        const fake = this.options.tls === "fake";
+        switch (type) {
+            case "tls:index/privateKey:PrivateKey":
+                return fake ? { privateKeyPem: `FAKE PRIVATE KEY ${name}`, publicKeyPem: "" } : opensslTls.privateKey(inputs as pulumi.Unwrap<tls.PrivateKeyArgs>);
+            case "tls:index/selfSignedCert:SelfSignedCert":
+                return fake ? { certPem: `FAKE CA CERT ${name}` } : opensslTls.selfSignedCert(inputs as pulumi.Unwrap<tls.SelfSignedCertArgs>);
+            case "tls:index/certRequest:CertRequest":
+                return fake ? { certRequestPem: `FAKE CSR ${name}` } : opensslTls.certRequest(inputs as pulumi.Unwrap<tls.CertRequestArgs>);
+            case "tls:index/locallySignedCert:LocallySignedCert":
+                return fake ? { certPem: `FAKE SERVER CERT ${name}` } : opensslTls.locallySignedCert(inputs as pulumi.Unwrap<tls.LocallySignedCertArgs>);
+            case "random:index/randomPassword:RandomPassword": {
+                const result = randomPassword(inputs);
+                return { result, bcryptHash: `$2a$10$${createHash("sha256").update(result).digest("base64").slice(0, 53)}` };
+            }
+            case "random:index/randomBytes:RandomBytes": {
+                const bytes = randomBytes(Number(inputs.length));
+                return { base64: bytes.toString("base64"), hex: bytes.toString("hex") };
+            }
+            case "docker:index/remoteImage:RemoteImage":
+                // The provider's imageId is the local image ID; its name works the same for `docker create`.
+                return { imageId: inputs.name, repoDigest: "" };
+            case "docker:index/volume:Volume":
+                return { name: inputs.name, mountpoint: `/var/lib/docker/volumes/${inputs.name}/_data` };
+            case "docker:index/container:Container":
+                return { name: inputs.name };
+            case "pulumi:providers:docker":
+            case "registry:index:PrivateRegistry":
+                return {};
+            default:
+                throw new Error(`RegistryMocks: no mock for resource type ${type} (${name})`);
+        }
+    }
+}
+
+/** Captures each child's resource options through the component's `transformations`. */
+export function optionsRecorder(into: RecordedOptions[]): pulumi.ResourceTransformation {
+    return (args) => {
+        const parent = args.opts.parent as (pulumi.Resource & { __pulumiType?: string; __name?: string }) | undefined;
+        const opts = args.opts as pulumi.CustomResourceOptions;
+        into.push({
+            type: args.type,
+            name: args.name,
+            parentType: parent?.__pulumiType,
+            parentName: parent?.__name,
+            retainOnDelete: opts.retainOnDelete,
+            deleteBeforeReplace: opts.deleteBeforeReplace,
+            additionalSecretOutputs: opts.additionalSecretOutputs,
+            hasProvider: opts.provider !== undefined,
+        });
+        return undefined;
+    };
+}
+
+/** Resolves an Output's value (mocks are not a preview, so every value is known). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** Whether an Output is marked secret. */
+export function isSecret<T>(output: pulumi.Output<T>): Promise<boolean> {
+    return pulumi.isSecret(output);
+}

@@ -1,0 +1,76 @@
+/**
+ * Runs the PrivateRegistry component under mocks and returns everything it declared: the
+ * recorded resources and options, and its resolved outputs. Tests use this to check the graph
+ * and to hand the exact rendered files to the real registry.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { PrivateRegistryArgs } from "../../components";
+import { MockOptions, optionsRecorder, RecordedOptions, RegistryMocks, valueOf } from "./mocks";
+
+export const project = "private-registry";
+export const stack = "test";
+
+export interface RenderedRegistry {
+    mocks: RegistryMocks;
+    options: RecordedOptions[];
+    outputs: {
+        address: string;
+        url: string;
+        addresses: string[];
+        caCertificatePem: string | undefined;
+        serverCertificatePem: string;
+        userNames: string[];
+        passwords: Record<string, string>;
+        htpasswd: string;
+        registryConfig: string;
+        containerName: string;
+        dataVolumeName: string;
+    };
+    registry: import("../../components").PrivateRegistry;
+}
+
+let mocks: RegistryMocks | undefined;
+
+/** One mock monitor per process; each render starts a fresh recording on it. */
+async function mocksFor(options: MockOptions): Promise<RegistryMocks> {
+    if (mocks === undefined) {
+        mocks = new RegistryMocks(options);
+        await pulumi.runtime.setMocks(mocks, project, stack, false);
+    }
+    mocks.reset(options);
+    return mocks;
+}
+
+export async function renderRegistry(
+    args: PrivateRegistryArgs,
+    mockOptions: MockOptions = { tls: "fake" },
+    name = "registry",
+): Promise<RenderedRegistry> {
+    const mocks = await mocksFor(mockOptions);
+    // Imported after setMocks, as Pulumi's testing guide asks.
+    const { PrivateRegistry } = await import("../../components");
+    const options: RecordedOptions[] = [];
+    const registry = new PrivateRegistry(name, args, { transformations: [optionsRecorder(options)] });
+    const outputs = {
+        address: await valueOf(registry.address),
+        url: await valueOf(registry.url),
+        addresses: await valueOf(registry.addresses),
+        caCertificatePem: await valueOf(registry.caCertificatePem),
+        serverCertificatePem: await valueOf(registry.serverCertificatePem),
+        userNames: await valueOf(registry.userNames),
+        passwords: await valueOf(registry.passwords),
+        htpasswd: await valueOf(registry.htpasswd),
+        registryConfig: await valueOf(registry.registryConfig),
+        containerName: await valueOf(registry.containerName),
+        dataVolumeName: await valueOf(registry.dataVolumeName),
+    };
+    return { mocks, options, outputs, registry };
+}
+
+/** The files the container receives, by path inside the container. */
+export function uploadedFiles(rendered: RenderedRegistry, containerResource = "registry-container") {
+    const inputs = rendered.mocks.inputsOf(containerResource) as {
+        uploads: { file: string; content: string; permissions: string }[];
+    };
+    return new Map(inputs.uploads.map((u) => [u.file, u]));
+}
