@@ -1,0 +1,96 @@
+/**
+ * The stack program (index.ts): stack config in, component args and stack outputs out.
+ * Pulumi.yaml's defaults must be the component's defaults, and Pulumi.dev.yaml must be valid.
+ */
+import { before, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { RegistryMocks, valueOf } from "../support/mocks";
+import { defaults, findProblems, PrivateRegistryArgs, resolveSettings } from "../../components";
+
+const root = join(__dirname, "..", "..");
+const projectFile = parse(readFileSync(join(root, "Pulumi.yaml"), "utf8"));
+const devStack = parse(readFileSync(join(root, "Pulumi.dev.yaml"), "utf8"));
+const projectName: string = projectFile.name;
+type ConfigSchema = Record<string, { type: string; default?: unknown; description?: string; items?: { type: string } }>;
+const schema: ConfigSchema = projectFile.config;
+
+const mocks = new RegistryMocks({ tls: "fake" });
+let program: Record<string, pulumi.Output<unknown>>;
+
+before(async () => {
+    // What the CLI passes the program: Pulumi.yaml defaults overlaid with the stack's values.
+    const config: Record<string, string> = {};
+    for (const [key, spec] of Object.entries(schema)) {
+        if (spec.default !== undefined) config[`${projectName}:${key}`] = JSON.stringify(spec.default);
+    }
+    for (const [key, value] of Object.entries(devStack.config as Record<string, unknown>)) {
+        config[key] = JSON.stringify(value);
+    }
+    config[`${projectName}:users`] = JSON.stringify(["admin", "ci"]);
+    config[`${projectName}:tlsPrivateKey`] = JSON.stringify("");
+    for (const key of Object.keys(config)) {
+        // The CLI passes plain strings as they are and everything else as JSON.
+        const value = JSON.parse(config[key]);
+        if (typeof value === "string") config[key] = value;
+    }
+    pulumi.runtime.setAllConfig(config);
+    await pulumi.runtime.setMocks(mocks, projectName, "dev", false);
+    program = await import("../../index");
+});
+
+test("Pulumi.yaml declares a typed, described entry for every component argument, defaults equal to the code's", () => {
+    const argKeys: (keyof PrivateRegistryArgs)[] = [
+        "hostnames", "port", "bindAddress", "debugPort", "users", "passwordLength", "passwordUpper", "passwordLower",
+        "passwordNumeric", "passwordSpecial", "passwordRotation", "bcryptCost", "authRealm", "tlsValidityHours",
+        "tlsEarlyRenewalHours", "caValidityHours", "tlsKeyAlgorithm", "tlsCertificate", "tlsPrivateKey",
+        "tlsCaCertificate", "image", "containerName", "dataVolumeName", "retainDataOnDestroy", "dockerHost",
+        "corsOrigins", "logLevel", "accessLog", "logMaxSize", "logMaxFiles",
+    ];
+    assert.deepEqual(Object.keys(schema).sort(), [...argKeys].sort());
+    for (const [key, spec] of Object.entries(schema)) {
+        assert.ok(["string", "integer", "boolean", "array"].includes(spec.type), `${key} has a type`);
+        assert.ok((spec.description ?? "").length > 20, `${key} has a description`);
+        if (key === "hostnames") {
+            assert.equal(spec.default, undefined, "hostnames is the one required key");
+            continue;
+        }
+        assert.notEqual(spec.default, undefined, `${key} has a default`);
+        const codeDefault = (defaults as Record<string, unknown>)[key];
+        if (codeDefault !== undefined) {
+            assert.deepEqual(spec.default, codeDefault, `${key}: Pulumi.yaml default must equal the component's`);
+        } else {
+            assert.equal(spec.default, "", `${key}: "" means "not given"`);
+        }
+    }
+});
+
+test("Pulumi.dev.yaml: a laptop registry on localhost:5000 whose settings pass validation", () => {
+    const cfg = devStack.config as Record<string, unknown>;
+    assert.deepEqual(cfg[`${projectName}:hostnames`], ["localhost"]);
+    assert.equal(cfg[`${projectName}:port`], 5000);
+    for (const key of Object.keys(cfg)) {
+        assert.ok(key.startsWith(`${projectName}:`) && key.slice(projectName.length + 1) in schema, `${key} is a declared key`);
+    }
+    assert.deepEqual(findProblems(resolveSettings("registry", { hostnames: cfg[`${projectName}:hostnames`] as string[] })), []);
+});
+
+test("the program turns stack config into the component and exports what users need", async () => {
+    assert.deepEqual(Object.keys(program).filter((k) => k !== "default").sort(), [
+        "address", "addresses", "caCertificatePem", "containerName", "dataVolumeName", "htpasswd", "passwords", "url", "userNames",
+    ]);
+    assert.equal(await valueOf(program.address), "localhost:5000");
+    assert.equal(await valueOf(program.url), "https://localhost:5000");
+    assert.deepEqual(await valueOf(program.userNames), ["admin", "ci"]);
+    assert.equal(await valueOf(program.containerName), "registry");
+    assert.equal(await valueOf(program.dataVolumeName), "registry-data");
+    assert.equal(await pulumi.isSecret(program.passwords), true);
+    assert.equal(await pulumi.isSecret(program.htpasswd), true);
+    const container = mocks.inputsOf("registry-container") as { ports: unknown[] };
+    assert.deepEqual(container.ports, [{ internal: 5000, external: 5000, ip: "127.0.0.1", protocol: "tcp" }]);
+    // "" for tlsPrivateKey means "not given": a CA is generated.
+    assert.ok(mocks.resources.some((r) => r.name === "registry-ca-cert"));
+});

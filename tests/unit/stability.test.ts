@@ -1,0 +1,67 @@
+/**
+ * A second `pulumi up` with unchanged config must change nothing. The engine diffs each
+ * resource's inputs against state, so: evaluating the program again with the same config and
+ * the provider outputs stored by the first run must give byte-identical inputs everywhere.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { renderRegistry } from "../support/render";
+import { reveal } from "../support/secrets";
+import { PrivateRegistryArgs } from "../../components";
+
+const args: PrivateRegistryArgs = {
+    hostnames: ["registry.example.com", "10.0.0.5"],
+    users: ["admin", "ci"],
+    corsOrigins: ["https://ui.example.com"],
+};
+
+type Snapshot = Map<string, string>;
+
+async function evaluate(a: PrivateRegistryArgs, state?: Map<string, Record<string, unknown>>) {
+    const r = await renderRegistry(a, { tls: "fake", state });
+    const inputs: Snapshot = new Map(r.mocks.resources.map((res) => [`${res.type}::${res.name}`, JSON.stringify(res.inputs)]));
+    return { inputs, state: new Map(r.mocks.outputsByName) };
+}
+
+function changed(a: Snapshot, b: Snapshot): string[] {
+    assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort(), "the same resources must be declared");
+    return [...a.keys()].filter((key) => a.get(key) !== b.get(key));
+}
+
+test("no perpetual diff: same config and stored provider outputs give byte-identical inputs", async () => {
+    const first = await evaluate(args);
+    const second = await evaluate(args, first.state);
+    assert.deepEqual(changed(first.inputs, second.inputs), []);
+    const third = await evaluate(args, second.state);
+    assert.deepEqual(changed(first.inputs, third.inputs), []);
+});
+
+test("control: new provider outputs (new passwords, salts, keys) do show up as changed inputs", async () => {
+    const first = await evaluate(args);
+    const fresh = await evaluate(args);
+    assert.ok(changed(first.inputs, fresh.inputs).includes("docker:index/container:Container::registry-container"));
+});
+
+test("changing bcryptCost re-renders only the container's htpasswd upload", async () => {
+    const first = await evaluate(args);
+    const costly = await evaluate({ ...args, bcryptCost: 6 }, first.state);
+    assert.deepEqual(changed(first.inputs, costly.inputs), ["docker:index/container:Container::registry-container"]);
+    type Upload = { file: string; content: string };
+    const uploads = (s: Snapshot) =>
+        (reveal(JSON.parse(s.get("docker:index/container:Container::registry-container")!)) as { uploads: Upload[] }).uploads;
+    const before = uploads(first.inputs);
+    const after = uploads(costly.inputs);
+    const differing = before.filter((u, i) => u.content !== after[i].content).map((u) => u.file);
+    assert.deepEqual(differing, ["/etc/docker/registry/auth/htpasswd"]);
+});
+
+test("changing passwordRotation changes only the keepers of every password and salt, so the engine replaces just those", async () => {
+    const first = await evaluate(args);
+    const rotated = await evaluate({ ...args, passwordRotation: "2027-01" }, first.state);
+    assert.deepEqual(changed(first.inputs, rotated.inputs).sort(), [
+        "random:index/randomBytes:RandomBytes::registry-salt-admin",
+        "random:index/randomBytes:RandomBytes::registry-salt-ci",
+        "random:index/randomPassword:RandomPassword::registry-password-admin",
+        "random:index/randomPassword:RandomPassword::registry-password-ci",
+    ]);
+});
