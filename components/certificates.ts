@@ -30,7 +30,7 @@ export function keySpec(algorithm: TlsKeyAlgorithm): KeySpec {
 /** The CA that signs the server certificate; clients install it. */
 export function caCertificateSpec(s: RegistrySettings): CertificateSpec {
     return {
-        subject: { commonName: `${s.name} registry CA`, organization },
+        subject: { commonName: `${s.name} CA`, organization },
         isCaCertificate: true,
         validityPeriodHours: s.caValidityHours,
         earlyRenewalHours: s.tlsEarlyRenewalHours,

@@ -1,0 +1,207 @@
+/**
+ * The registry as deployed, against the real software: the component is evaluated (mocks with
+ * real openssl-made certificates of the component's specification), and its exact container
+ * inputs — config.yml, htpasswd, certificate, key, ports, health check — run CNCF Distribution
+ * 2.8.2 on the real Docker engine. Real clients (curl, openssl s_client, htpasswd) check it.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash, randomBytes } from "node:crypto";
+import { execFile, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { renderRegistry, RenderedRegistry } from "../support/render";
+import { ContainerInputs, dockerCli, removeContainerAndVolume, requireDockerAndImage, runContainer } from "../support/dockerEngine";
+import { curl } from "../support/curl";
+
+const exec = promisify(execFile);
+const image = process.env.REGISTRY_TEST_IMAGE ?? "private-registry-test/registry:2.8.2";
+const hostname = "registry.test";
+const unique = `it-${process.pid}-${randomBytes(3).toString("hex")}`;
+
+function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = createServer();
+        server.on("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as { port: number };
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+describe("the deployed registry, on the real Docker engine and Distribution 2.8.2", () => {
+    let rendered: RenderedRegistry;
+    let container: ContainerInputs;
+    let port: number;
+    let work: string;
+    let caFile: string;
+    let base: string;
+    /** curl, verifying TLS against our CA, with registry.test resolved to loopback. */
+    let api: (path: string, extra?: string[], body?: Buffer) => ReturnType<typeof curl>;
+    const auth = (user: string) => ["-u", `${user}:${rendered.outputs.passwords[user]}`];
+
+    before(async () => {
+        await requireDockerAndImage(image);
+        port = await freePort();
+        rendered = await renderRegistry(
+            {
+                hostnames: [hostname, "127.0.0.1"],
+                port,
+                bindAddress: "127.0.0.1",
+                users: ["admin", "ci"],
+                image,
+                containerName: `registry-${unique}`,
+                dataVolumeName: `registry-${unique}-data`,
+            },
+            { tls: "openssl" },
+        );
+        container = rendered.mocks.inputsOf("registry-container") as ContainerInputs;
+        await removeContainerAndVolume(container.name!, rendered.outputs.dataVolumeName);
+        await dockerCli("volume", "create", rendered.outputs.dataVolumeName);
+        await runContainer(container);
+
+        work = await mkdtemp(join(tmpdir(), "registry-it-"));
+        caFile = join(work, "ca.pem");
+        await writeFile(caFile, rendered.outputs.caCertificatePem!);
+        base = `https://${hostname}:${port}`;
+        api = (path, extra = [], body) =>
+            curl(["--cacert", caFile, "--resolve", `${hostname}:${port}:127.0.0.1`, ...extra, `${base}${path}`], body);
+    });
+
+    after(async () => {
+        if (container?.name) {
+            await removeContainerAndVolume(container.name, rendered.outputs.dataVolumeName);
+        }
+        if (work) await rm(work, { recursive: true, force: true });
+    });
+
+    test("Docker reports the container healthy through its debug-listener health check", async () => {
+        assert.equal(await dockerCli("inspect", "-f", "{{.State.Health.Status}}", container.name!), "healthy");
+        assert.equal(await dockerCli("inspect", "-f", "{{.HostConfig.RestartPolicy.Name}}", container.name!), "unless-stopped");
+    });
+
+    test("the health and Prometheus endpoints answer on the debug port, which is not published", async () => {
+        const health = await dockerCli("exec", container.name!, "wget", "-q", "-O", "-", "http://127.0.0.1:5001/debug/health");
+        assert.equal(health, "{}");
+        const metrics = await dockerCli("exec", container.name!, "wget", "-q", "-O", "-", "http://127.0.0.1:5001/metrics");
+        assert.match(metrics, /^registry_/m);
+        const published = await dockerCli("port", container.name!);
+        assert.equal(published, `${port}/tcp -> 127.0.0.1:${port}`);
+    });
+
+    test("TLS verifies against the generated CA for every DNS name and IP in the SANs", async () => {
+        assert.equal((await api("/v2/")).exitCode, 0);
+        const byIp = await curl(["--cacert", caFile, `https://127.0.0.1:${port}/v2/`]);
+        assert.equal(byIp.exitCode, 0, byIp.stderr);
+        assert.equal(byIp.status, 401);
+    });
+
+    test("TLS fails for a name not in the SANs, and without the CA", async () => {
+        const wrongName = await curl(["--cacert", caFile, "--resolve", `other.test:${port}:127.0.0.1`, `https://other.test:${port}/v2/`]);
+        assert.equal(wrongName.exitCode, 60, "curl exit 60: certificate does not match the name");
+        assert.match(wrongName.stderr, /subject alternative name|certificate/i);
+        const noCa = await curl(["--resolve", `${hostname}:${port}:127.0.0.1`, `${base}/v2/`]);
+        assert.equal(noCa.exitCode, 60, "curl exit 60: unknown CA");
+    });
+
+    test("/v2/ answers 401 without credentials or with wrong ones, 200 with each generated user", async () => {
+        const anonymous = await api("/v2/");
+        assert.equal(anonymous.status, 401);
+        assert.match(anonymous.headers["www-authenticate"], /^Basic realm="Registry Realm"/);
+        assert.equal((await api("/v2/", ["-u", "admin:not-the-password"])).status, 401);
+        assert.equal((await api("/v2/", ["-u", `nobody:${rendered.outputs.passwords.admin}`])).status, 401);
+        assert.equal((await api("/v2/", ["-u", `ci:${rendered.outputs.passwords.admin}`])).status, 401);
+        for (const user of ["admin", "ci"]) {
+            const ok = await api("/v2/", auth(user));
+            assert.equal(ok.status, 200, `${user}: ${ok.body.toString()}`);
+            assert.equal(ok.headers["docker-distribution-api-version"], "registry/2.0");
+            assert.equal(ok.headers["x-content-type-options"], "nosniff");
+        }
+    });
+
+    test("a blob and a manifest push and pull, and _catalog lists the repository", async () => {
+        const repo = `team/app-${unique}`;
+        const push = async (data: Buffer) => {
+            const digest = `sha256:${createHash("sha256").update(data).digest("hex")}`;
+            const start = await api(`/v2/${repo}/blobs/uploads/`, ["-X", "POST", ...auth("ci")]);
+            assert.equal(start.status, 202, start.body.toString());
+            const location = new URL(start.headers.location, base);
+            location.searchParams.set("digest", digest);
+            const put = await curl(
+                ["--cacert", caFile, "--resolve", `${hostname}:${port}:127.0.0.1`, "-X", "PUT", "-H", "Content-Type: application/octet-stream", ...auth("ci"), location.toString()],
+                data,
+            );
+            assert.equal(put.status, 201, put.body.toString());
+            assert.equal(put.headers["docker-content-digest"], digest);
+            return { digest, size: data.length };
+        };
+        const layer = await push(randomBytes(256 * 1024));
+        const config = await push(Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [layer.digest] } })));
+        const manifest = Buffer.from(
+            JSON.stringify({
+                schemaVersion: 2,
+                mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+                config: { mediaType: "application/vnd.docker.container.image.v1+json", ...config },
+                layers: [{ mediaType: "application/vnd.docker.image.rootfs.diff.tar.gzip", ...layer }],
+            }),
+        );
+        const manifestDigest = `sha256:${createHash("sha256").update(manifest).digest("hex")}`;
+        const mediaType = ["-H", "Content-Type: application/vnd.docker.distribution.manifest.v2+json"];
+        const putManifest = await api(`/v2/${repo}/manifests/v1`, ["-X", "PUT", ...mediaType, ...auth("ci")], manifest);
+        assert.equal(putManifest.status, 201, putManifest.body.toString());
+        assert.equal(putManifest.headers["docker-content-digest"], manifestDigest);
+
+        const pulled = await api(`/v2/${repo}/manifests/v1`, ["-H", "Accept: application/vnd.docker.distribution.manifest.v2+json", ...auth("admin")]);
+        assert.equal(pulled.status, 200);
+        assert.ok(pulled.body.equals(manifest), "the manifest comes back byte for byte");
+        const blob = await api(`/v2/${repo}/blobs/${layer.digest}`, auth("admin"));
+        assert.equal(blob.status, 200);
+        assert.equal(`sha256:${createHash("sha256").update(blob.body).digest("hex")}`, layer.digest);
+
+        assert.equal((await api(`/v2/${repo}/manifests/v1`)).status, 401, "pulls need credentials too");
+        const catalog = await api("/v2/_catalog", auth("admin"));
+        assert.equal(catalog.status, 200);
+        assert.ok((JSON.parse(catalog.body.toString()) as { repositories: string[] }).repositories.includes(repo));
+        // The blob landed in the data volume, not in the container's layer.
+        const stored = await dockerCli("run", "--rm", "-v", `${rendered.outputs.dataVolumeName}:/data:ro`, "--entrypoint", "/bin/ls", image,
+            `/data/docker/registry/v2/repositories/${repo}/_manifests/tags`);
+        assert.equal(stored, "v1");
+    });
+
+    test("TLS 1.1 is refused; TLS 1.2 and 1.3 are accepted", async () => {
+        // stdin closed, so s_client ends right after the handshake.
+        const handshake = (version: string) =>
+            new Promise<{ ok: boolean; out: string }>((resolve) => {
+                const child = spawn("openssl", ["s_client", "-connect", `127.0.0.1:${port}`, "-servername", hostname, "-CAfile", caFile,
+                    "-verify_return_error", `-${version}`, "-cipher", "DEFAULT:@SECLEVEL=0"], { stdio: ["ignore", "pipe", "pipe"], timeout: 15_000 });
+                let out = "";
+                child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+                child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+                child.on("close", (code) => resolve({ ok: code === 0, out }));
+            });
+        const tls11 = await handshake("tls1_1");
+        assert.equal(tls11.ok, false, tls11.out);
+        // The server's refusal (alert 70, protocol version), not a client that could not offer TLS 1.1.
+        assert.match(tls11.out, /alert protocol version|tlsv1 alert protocol version|wrong version number|unsupported protocol/i);
+        const tls12 = await handshake("tls1_2");
+        assert.equal(tls12.ok, true, tls12.out);
+        assert.match(tls12.out, /Protocol\s*: TLSv1\.2/);
+        assert.match(tls12.out, /Verify return code: 0 \(ok\)/);
+        const tls13 = await handshake("tls1_3");
+        assert.equal(tls13.ok, true, tls13.out);
+    });
+
+    test("the rendered htpasswd verifies with Apache's htpasswd -v, at bcrypt cost 5", async () => {
+        const file = join(work, "htpasswd");
+        await writeFile(file, rendered.outputs.htpasswd);
+        for (const user of ["admin", "ci"]) {
+            await exec("htpasswd", ["-vb", file, user, rendered.outputs.passwords[user]]);
+            await assert.rejects(exec("htpasswd", ["-vb", file, user, "wrong-password"]));
+        }
+        assert.match(rendered.outputs.htpasswd, /^admin:\$2y\$05\$/);
+    });
+});

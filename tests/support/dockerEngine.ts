@@ -1,0 +1,142 @@
+/**
+ * Runs a registry container on the real Docker engine from the exact `docker.Container` inputs
+ * the component declared: created through the Engine API (as the docker provider does, so the
+ * exec-form health check, port bindings, restart policy, labels and log options are the same),
+ * uploads copied in as a tar at `/`, then started.
+ */
+import { execFile, spawn } from "node:child_process";
+import { request } from "node:http";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import type * as docker from "@pulumi/docker";
+import type * as pulumi from "@pulumi/pulumi";
+
+const exec = promisify(execFile);
+export type ContainerInputs = pulumi.Unwrap<docker.ContainerArgs>;
+
+/** Runs the docker CLI; throws with its stderr on failure. */
+export async function dockerCli(...args: string[]): Promise<string> {
+    const { stdout } = await exec("docker", args, { maxBuffer: 64 * 1024 * 1024 });
+    return stdout.trim();
+}
+
+function engine(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+        const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+        const req = request(
+            {
+                socketPath: process.env.DOCKER_SOCKET ?? "/var/run/docker.sock",
+                path,
+                method,
+                headers: payload ? { "Content-Type": "application/json", "Content-Length": payload.length } : {},
+            },
+            (res) => {
+                const chunks: Buffer[] = [];
+                res.on("data", (c: Buffer) => chunks.push(c));
+                res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+            },
+        );
+        req.on("error", reject);
+        req.end(payload);
+    });
+}
+
+/** Docker duration strings ("15s", "1m") in nanoseconds, as the Engine API wants them. */
+function nanoseconds(duration: string | undefined): number | undefined {
+    if (duration === undefined) return undefined;
+    const m = /^(\d+)(ms|s|m|h)$/.exec(duration);
+    if (!m) throw new Error(`unsupported duration ${duration}`);
+    const unit = { ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 }[m[2] as "ms" | "s" | "m" | "h"];
+    return Number(m[1]) * unit;
+}
+
+/** The Engine API body for the container the provider would create from these inputs. */
+export function createBody(c: ContainerInputs) {
+    const ports = c.ports ?? [];
+    return {
+        Image: c.image,
+        Labels: Object.fromEntries((c.labels ?? []).map((l) => [l.label, l.value])),
+        ExposedPorts: Object.fromEntries(ports.map((p) => [`${p.internal}/${p.protocol ?? "tcp"}`, {}])),
+        Healthcheck: c.healthcheck && {
+            Test: c.healthcheck.tests,
+            Interval: nanoseconds(c.healthcheck.interval),
+            Timeout: nanoseconds(c.healthcheck.timeout),
+            Retries: c.healthcheck.retries,
+            StartPeriod: nanoseconds(c.healthcheck.startPeriod),
+        },
+        HostConfig: {
+            PortBindings: Object.fromEntries(
+                ports.map((p) => [`${p.internal}/${p.protocol ?? "tcp"}`, [{ HostIp: p.ip ?? "", HostPort: String(p.external ?? "") }]]),
+            ),
+            RestartPolicy: { Name: c.restart ?? "no" },
+            Binds: (c.volumes ?? []).map((v) => `${v.volumeName}:${v.containerPath}`),
+            LogConfig: { Type: c.logDriver ?? "json-file", Config: c.logOpts ?? {} },
+        },
+    };
+}
+
+/** Copies uploads into a created container the provider's way: one tar extracted at `/`. */
+async function upload(container: string, uploads: NonNullable<ContainerInputs["uploads"]>): Promise<void> {
+    const staging = await mkdtemp(join(tmpdir(), "registry-uploads-"));
+    try {
+        for (const u of uploads) {
+            const path = join(staging, u.file);
+            await mkdir(dirname(path), { recursive: true });
+            await writeFile(path, u.content ?? "");
+            await chmod(path, parseInt(u.permissions ?? "0644", 8));
+        }
+        const tar = spawn("tar", ["-C", staging, "--owner=0", "--group=0", "-cf", "-", "."]);
+        const cp = spawn("docker", ["cp", "-", `${container}:/`], { stdio: ["pipe", "inherit", "pipe"] });
+        tar.stdout.pipe(cp.stdin);
+        let stderr = "";
+        cp.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        const code = await new Promise<number | null>((resolve) => cp.on("close", resolve));
+        if (code !== 0) throw new Error(`docker cp failed: ${stderr}`);
+    } finally {
+        await rm(staging, { recursive: true, force: true });
+    }
+}
+
+/** Creates, fills and starts the container; returns once Docker reports it healthy. */
+export async function runContainer(c: ContainerInputs, healthyWithinMs = 60_000): Promise<void> {
+    if (!c.name) throw new Error("container inputs need a name");
+    const created = await engine("POST", `/containers/create?name=${encodeURIComponent(c.name)}`, createBody(c));
+    if (created.status !== 201) throw new Error(`container create failed (${created.status}): ${created.body}`);
+    await upload(c.name, c.uploads ?? []);
+    await dockerCli("start", c.name);
+    await waitForHealth(c.name, healthyWithinMs);
+}
+
+export async function waitForHealth(name: string, withinMs: number): Promise<void> {
+    const deadline = Date.now() + withinMs;
+    let status = "";
+    while (Date.now() < deadline) {
+        status = await dockerCli("inspect", "-f", "{{.State.Health.Status}}", name);
+        if (status === "healthy") return;
+        await new Promise((r) => setTimeout(r, 500));
+    }
+    const logs = await dockerCli("logs", "--tail", "30", name).catch((e: Error) => e.message);
+    throw new Error(`container ${name} not healthy after ${withinMs} ms (status ${status}); logs:\n${logs}`);
+}
+
+/** Removes a container and volume if they exist (stale ones from an earlier run, or ours). */
+export async function removeContainerAndVolume(container: string, volume: string): Promise<void> {
+    await dockerCli("rm", "-f", container).catch(() => undefined);
+    await dockerCli("volume", "rm", "-f", volume).catch(() => undefined);
+}
+
+/** Fails clearly (never skips) when the engine or the test image is missing. */
+export async function requireDockerAndImage(image: string): Promise<void> {
+    try {
+        await dockerCli("info", "--format", "{{.ServerVersion}}");
+    } catch (e) {
+        throw new Error(`integration tests need a running Docker engine; run 'bash tests/support/provision.sh' as root (${(e as Error).message})`);
+    }
+    try {
+        await dockerCli("image", "inspect", image);
+    } catch {
+        throw new Error(`integration tests need the image ${image}; run 'bash tests/support/provision.sh' as root`);
+    }
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs and starts what the integration tests need, on a Debian machine, as root:
+# Docker engine, CNCF Distribution 2.8.2 (Debian's docker-registry) as a locally built image,
+# openssl, curl and htpasswd. Idempotent: reuses a running dockerd and an existing image.
+set -euo pipefail
+
+TEST_IMAGE="${REGISTRY_TEST_IMAGE:-private-registry-test/registry:2.8.2}"
+packages=(docker.io docker-registry busybox-static apache2-utils openssl curl tar)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "provision: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  echo "provision: starting dockerd"
+  # Without the userland proxy, loopback-published ports are NATed by the kernel, as remote clients are.
+  nohup dockerd --userland-proxy=false >/var/log/dockerd-tests.log 2>&1 &
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || { echo "provision: dockerd did not start:"; tail -n 30 /var/log/dockerd-tests.log; exit 1; }
+fi
+
+if docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
+  echo "provision: $TEST_IMAGE present"
+else
+  echo "provision: building $TEST_IMAGE from Debian's docker-registry $(dpkg-query -W -f='${Version}' docker-registry)"
+  rootfs=$(mktemp -d)
+  trap 'rm -rf "$rootfs"' EXIT
+  mkdir -p "$rootfs"/{bin,lib/x86_64-linux-gnu,lib64,etc/docker/registry,var/lib/registry,tmp}
+  cp /usr/bin/docker-registry "$rootfs/bin/registry"
+  cp /lib/x86_64-linux-gnu/libc.so.6 "$rootfs/lib/x86_64-linux-gnu/"
+  cp /lib64/ld-linux-x86-64.so.2 "$rootfs/lib64/"
+  cp /bin/busybox "$rootfs/bin/busybox"
+  for applet in sh wget cat ls ps kill; do ln -s busybox "$rootfs/bin/$applet"; done
+  chmod 1777 "$rootfs/tmp"
+  # The same entrypoint contract as registry:2: serve the config at the default path.
+  tar -C "$rootfs" -c . | docker import \
+    -c 'ENTRYPOINT ["/bin/registry"]' \
+    -c 'CMD ["serve", "/etc/docker/registry/config.yml"]' \
+    -c 'VOLUME ["/var/lib/registry"]' \
+    -c 'LABEL org.opencontainers.image.description="Debian docker-registry (CNCF Distribution 2.8.2), test stand-in for registry:2"' \
+    - "$TEST_IMAGE" >/dev/null
+fi
+echo "provision: ready (image $TEST_IMAGE, $(docker version --format 'docker {{.Server.Version}}'))"
