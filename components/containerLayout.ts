@@ -27,20 +27,26 @@ export const healthcheckTiming = {
     startInterval: "1s",
 } as const;
 
-/** Label keys that mark a container or volume as this product's (the GC tool checks them). */
+/** Label keys that mark a container or volume as this product's, for operators and tools. */
 export const labelKeys = {
     managedBy: "private-registry.managed-by",
     component: "private-registry.component",
     stack: "private-registry.stack",
     config: "private-registry.config-path",
+    dockerHost: "private-registry.docker-host",
 } as const;
 
-/** Labels for the container and the volume, from the component name and the Pulumi stack. */
-export function registryLabels(component: string, project: string, stack: string): Record<string, string> {
+/**
+ * Labels for the container and the volume. The Docker host is among them because labels force
+ * a replacement: a changed `dockerHost` then recreates both on the new host, which a changed
+ * provider config alone does not do.
+ */
+export function registryLabels(component: string, project: string, stack: string, dockerHost: string): Record<string, string> {
     return {
         [labelKeys.managedBy]: "pulumi",
         [labelKeys.component]: component,
         [labelKeys.stack]: `${project}/${stack}`,
         [labelKeys.config]: containerPaths.config,
+        [labelKeys.dockerHost]: dockerHost || "local",
     };
 }

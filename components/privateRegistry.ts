@@ -118,12 +118,17 @@ export class PrivateRegistry extends pulumi.ComponentResource {
             ? new docker.Provider(`${name}-docker`, { host: s.dockerHost }, { parent: this })
             : undefined;
         const opts = { parent: this, provider };
-        const labels = Object.entries(registryLabels(name, pulumi.getProject(), pulumi.getStack())).map(
+        const labels = Object.entries(registryLabels(name, pulumi.getProject(), pulumi.getStack(), s.dockerHost)).map(
             ([label, value]) => ({ label, value }),
         );
 
         // keepLocally: destroying the stack must not remove an image other containers may use.
-        const image = new docker.RemoteImage(`${name}-image`, { name: s.image, keepLocally: true }, opts);
+        // The trigger pulls the image again on a new Docker host.
+        const image = new docker.RemoteImage(
+            `${name}-image`,
+            { name: s.image, keepLocally: true, triggers: { dockerHost: s.dockerHost || "local" } },
+            opts,
+        );
 
         // retainOnDelete: images pushed to the registry outlive `pulumi destroy` unless the user opts out.
         const volume = new docker.Volume(

@@ -63,6 +63,19 @@ test("dockerHost declares an explicit Docker provider used by the image, volume 
     assert.equal(r.options.find((o) => o.name === "registry-docker")!.parentType, componentType);
 });
 
+test("a changed dockerHost changes inputs that force replacing the image, volume and container", async () => {
+    const local = await renderRegistry({ hostnames: ["registry.example.com"] });
+    const before = ["registry-image", "registry-data", "registry-container"].map((n) => JSON.stringify(local.mocks.inputsOf(n)));
+    const moved = await renderRegistry({ hostnames: ["registry.example.com"], dockerHost: "ssh://deploy@build-02" });
+    assert.deepEqual(moved.mocks.inputsOf("registry-image").triggers, { dockerHost: "ssh://deploy@build-02" });
+    const labelOf = (n: string) =>
+        (moved.mocks.inputsOf(n).labels as { label: string; value: string }[]).find((l) => l.label === "private-registry.docker-host")!.value;
+    assert.equal(labelOf("registry-data"), "ssh://deploy@build-02");
+    assert.equal(labelOf("registry-container"), "ssh://deploy@build-02");
+    const after = ["registry-image", "registry-data", "registry-container"].map((n) => JSON.stringify(moved.mocks.inputsOf(n)));
+    before.forEach((b, i) => assert.notEqual(b, after[i]));
+});
+
 test("certificates: CA with CA usages; server certificate with every hostname in the right SAN kind", async () => {
     const r = await renderRegistry({
         hostnames: ["Registry.Example.com", "10.1.2.3", "registry", "fd00::10"],
@@ -173,7 +186,7 @@ test("the container gets the rendered files and the documented runtime settings"
     const c = r.mocks.inputsOf("registry-container") as Record<string, any>;
     assert.equal(c.name, "team-registry");
     assert.equal(c.image, "registry:2.8.3", "the container runs the RemoteImage's imageId");
-    assert.deepEqual(r.mocks.inputsOf("registry-image"), { name: "registry:2.8.3", keepLocally: true });
+    assert.deepEqual(r.mocks.inputsOf("registry-image"), { name: "registry:2.8.3", keepLocally: true, triggers: { dockerHost: "local" } });
     assert.equal(c.restart, "unless-stopped");
     assert.deepEqual(c.ports, [{ internal: 5443, external: 5443, ip: "10.0.0.5", protocol: "tcp" }]);
     assert.ok(!JSON.stringify(c.ports).includes("5002"), "the debug port is never published");
@@ -188,6 +201,7 @@ test("the container gets the rendered files and the documented runtime settings"
         "private-registry.component": "registry",
         "private-registry.stack": "private-registry/test",
         "private-registry.config-path": containerPaths.config,
+        "private-registry.docker-host": "local",
     });
     assert.deepEqual(r.mocks.inputsOf("registry-data").labels, c.labels);
 
