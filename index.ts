@@ -35,6 +35,7 @@ const args: PrivateRegistryArgs = {
     port: config.getNumber("port"),
     bindAddress: config.get("bindAddress"),
     debugPort: config.getNumber("debugPort"),
+    debugOnNetwork: config.getBoolean("debugOnNetwork"),
     users: stringList("users"),
     passwordLength: config.getNumber("passwordLength"),
     passwordUpper: config.getBoolean("passwordUpper"),

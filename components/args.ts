@@ -24,6 +24,12 @@ export interface PrivateRegistryArgs {
      * It is never published on the host. Default `5001`.
      */
     debugPort?: number;
+    /**
+     * Let other containers on the registry's Docker network reach the debug listener (to scrape
+     * `/metrics`). It also serves Go's pprof and expvar without authentication, so by default it
+     * listens on the container's loopback only. Never published on the host. Default `false`.
+     */
+    debugOnNetwork?: boolean;
     /** Registry user names; each gets a generated password. Default `["admin"]`. */
     users?: string[];
     /** Length of generated passwords, at least 16. Default `32`. */
@@ -111,6 +117,7 @@ export const defaults = {
     port: 5000,
     bindAddress: "0.0.0.0",
     debugPort: 5001,
+    debugOnNetwork: false,
     users: ["admin"],
     passwordLength: 32,
     passwordUpper: true,
@@ -141,6 +148,7 @@ export interface RegistrySettings {
     port: number;
     bindAddress: string;
     debugPort: number;
+    debugOnNetwork: boolean;
     users: string[];
     passwordLength: number;
     passwordUpper: boolean;
@@ -158,6 +166,8 @@ export interface RegistrySettings {
     providedCertificate: boolean;
     /** True when a key was given with the provided certificate. */
     providedPrivateKey: boolean;
+    /** True when the CA of the provided certificate was given. */
+    providedCaCertificate: boolean;
     image: string;
     containerName: string;
     dataVolumeName: string;
@@ -170,6 +180,11 @@ export interface RegistrySettings {
     logMaxFiles: number;
 }
 
+/** An optional input counts as given unless it is undefined or the empty string. */
+export function isGiven(value: pulumi.Input<string> | undefined): value is pulumi.Input<string> {
+    return value !== undefined && value !== "";
+}
+
 /** Fills in defaults; pure, so validation can be tested without Pulumi. */
 export function resolveSettings(name: string, args: PrivateRegistryArgs): RegistrySettings {
     return {
@@ -178,6 +193,7 @@ export function resolveSettings(name: string, args: PrivateRegistryArgs): Regist
         port: args.port ?? defaults.port,
         bindAddress: args.bindAddress ?? defaults.bindAddress,
         debugPort: args.debugPort ?? defaults.debugPort,
+        debugOnNetwork: args.debugOnNetwork ?? defaults.debugOnNetwork,
         users: [...(args.users ?? defaults.users)],
         passwordLength: args.passwordLength ?? defaults.passwordLength,
         passwordUpper: args.passwordUpper ?? defaults.passwordUpper,
@@ -191,8 +207,9 @@ export function resolveSettings(name: string, args: PrivateRegistryArgs): Regist
         tlsEarlyRenewalHours: args.tlsEarlyRenewalHours ?? defaults.tlsEarlyRenewalHours,
         caValidityHours: args.caValidityHours ?? defaults.caValidityHours,
         tlsKeyAlgorithm: args.tlsKeyAlgorithm ?? defaults.tlsKeyAlgorithm,
-        providedCertificate: args.tlsCertificate !== undefined,
-        providedPrivateKey: args.tlsPrivateKey !== undefined,
+        providedCertificate: isGiven(args.tlsCertificate),
+        providedPrivateKey: isGiven(args.tlsPrivateKey),
+        providedCaCertificate: isGiven(args.tlsCaCertificate),
         image: args.image ?? defaults.image,
         containerName: args.containerName ?? name,
         dataVolumeName: args.dataVolumeName ?? `${name}-data`,

@@ -20,14 +20,13 @@ export function healthcheckCommand(debugPort: number): string[] {
 
 /** Timing of the health check, in Docker's duration syntax. */
 export const healthcheckTiming = {
-    interval: "15s",
+    interval: "10s",
     timeout: "5s",
     retries: 3,
     startPeriod: "10s",
-    startInterval: "1s",
 } as const;
 
-/** Label keys that mark a container or volume as this product's, for operators and tools. */
+/** Label keys that mark a container or volume as this product's, for operators and tools (config-path says where the config is). */
 export const labelKeys = {
     managedBy: "private-registry.managed-by",
     component: "private-registry.component",

@@ -16,12 +16,20 @@ export function isIpAddress(value: string): boolean {
 }
 
 /**
+ * True for an address a client can connect to and a certificate can name: not the unspecified
+ * address (0.0.0.0, ::) and no IPv6 zone (fe80::1%eth0), which certificates cannot carry.
+ */
+export function isHostAddress(value: string): boolean {
+    return isIpAddress(value) && !value.includes("%") && !/^(0\.0\.0\.0|::|0*:0*:0*:0*:0*:0*:0*:0*)$/.test(value);
+}
+
+/**
  * True for a DNS host name a certificate can carry: dot-separated labels of letters, digits
  * and inner hyphens, at most 253 characters. Wildcards are refused: a registry is reached by
  * one name, and `docker login` matches the name exactly.
  */
 export function isDnsName(value: string): boolean {
-    const name = value.toLowerCase().replace(/\.$/, "");
+    const name = value.toLowerCase();
     if (name.length === 0 || name.length > 253) {
         return false;
     }
@@ -41,7 +49,7 @@ export function subjectAltNames(hostnames: readonly string[]): SubjectAltNames {
         if (isIpAddress(host)) {
             ipAddresses.push(host);
         } else {
-            dnsNames.push(host.toLowerCase().replace(/\.$/, ""));
+            dnsNames.push(host.toLowerCase());
         }
     }
     return { dnsNames, ipAddresses };

@@ -3,12 +3,6 @@ import { encodeBase64, hashSync } from "bcryptjs";
 /** bcrypt's salt is 16 bytes. */
 export const bcryptSaltBytes = 16;
 
-/** One registry user and the password to hash for it. */
-export interface Credential {
-    user: string;
-    password: string;
-}
-
 /**
  * Builds a bcrypt salt string (`$2y$<cost>$<22 chars>`) from random bytes drawn by the random
  * provider. The salt is then fixed in state, so the hash is the same on every `pulumi up`.

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import { PrivateRegistryArgs, RegistrySettings, resolveSettings } from "./args";
+import { createHash } from "node:crypto";
+import { isGiven, PrivateRegistryArgs, RegistrySettings, resolveSettings } from "./args";
 import { validateSettings } from "./validation";
 import { registryAddress } from "./hostnames";
 import { buildRegistryConfig, renderRegistryConfig } from "./registryConfig";
@@ -47,8 +48,8 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         super(privateRegistryType, name, {}, opts);
 
         const tlsMaterial: RegistryTls =
-            args.tlsCertificate !== undefined && args.tlsPrivateKey !== undefined
-                ? providedTls(args.tlsCertificate, args.tlsPrivateKey, args.tlsCaCertificate)
+            isGiven(args.tlsCertificate) && isGiven(args.tlsPrivateKey)
+                ? providedTls(args.tlsCertificate, args.tlsPrivateKey, isGiven(args.tlsCaCertificate) ? args.tlsCaCertificate : undefined)
                 : generateTls(name, settings, this);
         const credentials = generateCredentials(name, settings, this);
         const httpSecret = generateHttpSecret(name, this);
@@ -58,6 +59,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
                     buildRegistryConfig({
                         port: settings.port,
                         debugPort: settings.debugPort,
+                        debugOnNetwork: settings.debugOnNetwork,
                         httpSecret: secret,
                         authRealm: settings.authRealm,
                         corsOrigins: settings.corsOrigins,
@@ -114,8 +116,14 @@ export class PrivateRegistry extends pulumi.ComponentResource {
             privateKeyPem: pulumi.Output<string>;
         },
     ): { container: docker.Container; volume: docker.Volume } {
+        // One provider per host: when dockerHost changes, the replaced resources are deleted
+        // through the old provider, on the old host, and created through the new one.
         const provider = s.dockerHost
-            ? new docker.Provider(`${name}-docker`, { host: s.dockerHost }, { parent: this })
+            ? new docker.Provider(
+                  `${name}-docker-${createHash("sha256").update(s.dockerHost).digest("hex").slice(0, 8)}`,
+                  { host: s.dockerHost },
+                  { parent: this },
+              )
             : undefined;
         const opts = { parent: this, provider };
         const labels = Object.entries(registryLabels(name, pulumi.getProject(), pulumi.getStack(), s.dockerHost)).map(
@@ -131,10 +139,12 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         );
 
         // retainOnDelete: images pushed to the registry outlive `pulumi destroy` unless the user opts out.
+        // ignoreChanges: Docker hands back an existing volume of that name with its old labels, and
+        // labels force a replacement; a kept volume must be picked up, not replaced on every run.
         const volume = new docker.Volume(
             `${name}-data`,
             { name: s.dataVolumeName, labels },
-            { ...opts, retainOnDelete: s.retainDataOnDestroy },
+            { ...opts, retainOnDelete: s.retainDataOnDestroy, ignoreChanges: ["labels"] },
         );
 
         // The docker provider stores upload content in plain state unless the input is secret.

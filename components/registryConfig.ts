@@ -37,12 +37,20 @@ export interface RegistryConfigInput {
     port: number;
     /** Port of the debug listener inside the container (never published). */
     debugPort: number;
+    /**
+     * Listen for debug requests on every container interface (for a Prometheus container on
+     * the same Docker network) instead of the container's loopback only.
+     */
+    debugOnNetwork: boolean;
     /** Shared secret that signs upload state; the same on every instance. */
     httpSecret: string;
+    /** Realm of the Basic authentication challenge. */
     authRealm: string;
     /** Allowed browser origins (at most one; validated beforehand). */
     corsOrigins: readonly string[];
+    /** Registry log level. */
     logLevel: LogLevel;
+    /** Log one line per request. */
     accessLog: boolean;
 }
 
@@ -87,7 +95,11 @@ export function buildRegistryConfig(input: RegistryConfigInput): DistributionCon
             secret: input.httpSecret,
             headers,
             tls: { certificate: containerPaths.certificate, key: containerPaths.privateKey, minimumtls: "tls1.2" },
-            debug: { addr: `:${input.debugPort}`, prometheus: { enabled: true, path: "/metrics" } },
+            // The debug listener also serves pprof and expvar, unauthenticated: loopback unless asked.
+            debug: {
+                addr: `${input.debugOnNetwork ? "" : "127.0.0.1"}:${input.debugPort}`,
+                prometheus: { enabled: true, path: "/metrics" },
+            },
         },
         health: { storagedriver: { enabled: true, interval: "10s", threshold: 3 } },
     };

@@ -1,4 +1,4 @@
-import { isDnsName, isIpAddress } from "./hostnames";
+import { isDnsName, isHostAddress, isIpAddress } from "./hostnames";
 import { RegistrySettings } from "./args";
 
 /** Thrown before any resource is declared; `problems` holds one line per bad setting. */
@@ -10,7 +10,11 @@ export class RegistryConfigError extends Error {
 }
 
 const userName = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
-const containerName = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+// Docker's own rule for container and volume names: at least two characters.
+const containerName = /^[A-Za-z0-9][A-Za-z0-9_.-]+$/;
+// Docker's image reference grammar, simplified: [registry[:port]/]lower-case/path[:tag][@sha256:digest].
+const imageReference =
+    /^(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const logSize = /^[1-9][0-9]*[kmg]$/;
 const origin = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$/;
 const dockerHostSchemes = ["unix://", "tcp://", "ssh://", "npipe://"];
@@ -37,8 +41,8 @@ export function findProblems(s: RegistrySettings): string[] {
         problems.push("hostnames: is empty; list at least one DNS name or IP address clients use");
     }
     s.hostnames.forEach((host, i) => {
-        if (typeof host !== "string" || !(isIpAddress(host) || isDnsName(host))) {
-            bad(`hostnames[${i}]`, host, "expected a DNS name (letters, digits, hyphens, dots) or an IP address");
+        if (typeof host !== "string" || !(isHostAddress(host) || (!isIpAddress(host) && isDnsName(host)))) {
+            bad(`hostnames[${i}]`, host, "expected a DNS name (letters, digits, hyphens, dots; no trailing dot or wildcard) or an IP address other than 0.0.0.0 or :: (no IPv6 zone)");
         }
     });
     const lowered = s.hostnames.map((h) => String(h).toLowerCase());
@@ -79,6 +83,9 @@ export function findProblems(s: RegistrySettings): string[] {
         bad("authRealm", s.authRealm, "expected a non-empty text without quotes, backslashes or line breaks");
     }
 
+    if (s.providedCaCertificate && !s.providedCertificate) {
+        problems.push("tlsCaCertificate: is set but tlsCertificate is not; it names the CA of a certificate you provide (the generated CA needs no setting)");
+    }
     if (s.providedCertificate !== s.providedPrivateKey) {
         problems.push(
             s.providedCertificate
@@ -100,16 +107,16 @@ export function findProblems(s: RegistrySettings): string[] {
         }
     }
 
-    if (s.image.trim() === "" || /\s/.test(s.image)) {
-        bad("image", s.image, "expected an image reference such as registry:2");
+    if (!imageReference.test(s.image)) {
+        bad("image", s.image, "expected an image reference such as registry:2 or ghcr.io/org/registry:2.8.3 (lower-case repository)");
     }
     if (!containerName.test(s.containerName)) {
-        bad("containerName", s.containerName, "expected letters, digits and _ . - (starting with a letter or digit)");
+        bad("containerName", s.containerName, "expected at least 2 characters from letters, digits and _ . - (starting with a letter or digit)");
     }
     if (!containerName.test(s.dataVolumeName)) {
-        bad("dataVolumeName", s.dataVolumeName, "expected letters, digits and _ . - (starting with a letter or digit)");
+        bad("dataVolumeName", s.dataVolumeName, "expected at least 2 characters from letters, digits and _ . - (starting with a letter or digit)");
     }
-    if (s.dockerHost !== "" && !dockerHostSchemes.some((scheme) => s.dockerHost.startsWith(scheme))) {
+    if (s.dockerHost !== "" && !dockerHostSchemes.some((scheme) => s.dockerHost.startsWith(scheme) && s.dockerHost.length > scheme.length)) {
         bad("dockerHost", s.dockerHost, `expected a URL starting with ${dockerHostSchemes.join(", ")} (e.g. ssh://user@host), or empty for the local daemon`);
     }
 

@@ -170,6 +170,11 @@ describe("the deployed registry, on the real Docker engine and Distribution 2.8.
         const stored = await dockerCli("run", "--rm", "-v", `${rendered.outputs.dataVolumeName}:/data:ro`, "--entrypoint", "/bin/ls", image,
             `/data/docker/registry/v2/repositories/${repo}/_manifests/tags`);
         assert.equal(stored, "v1");
+
+        // storage.delete.enabled: a manifest can be deleted by digest (405 UNSUPPORTED otherwise).
+        const deleted = await api(`/v2/${repo}/manifests/${manifestDigest}`, ["-X", "DELETE", ...auth("admin")]);
+        assert.equal(deleted.status, 202, deleted.body.toString());
+        assert.equal((await api(`/v2/${repo}/manifests/v1`, auth("admin"))).status, 404);
     });
 
     test("TLS 1.1 is refused; TLS 1.2 and 1.3 are accepted", async () => {

@@ -24,6 +24,7 @@ export interface RecordedOptions {
     retainOnDelete?: boolean;
     deleteBeforeReplace?: boolean;
     additionalSecretOutputs?: string[];
+    ignoreChanges?: string[];
     hasProvider: boolean;
 }
 
@@ -140,6 +141,7 @@ export function optionsRecorder(into: RecordedOptions[]): pulumi.ResourceTransfo
             retainOnDelete: opts.retainOnDelete,
             deleteBeforeReplace: opts.deleteBeforeReplace,
             additionalSecretOutputs: opts.additionalSecretOutputs,
+            ignoreChanges: opts.ignoreChanges,
             hasProvider: opts.provider !== undefined,
         });
         return undefined;

@@ -31,6 +31,11 @@ export interface RenderedRegistry {
 
 let mocks: RegistryMocks | undefined;
 
+/** The process's mock monitor, to inspect a render that threw. */
+export function currentMocks(): RegistryMocks | undefined {
+    return mocks;
+}
+
 /** One mock monitor per process; each render starts a fresh recording on it. */
 async function mocksFor(options: MockOptions): Promise<RegistryMocks> {
     if (mocks === undefined) {

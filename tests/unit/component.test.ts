@@ -2,7 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { compareSync, getRounds } from "bcryptjs";
-import { renderRegistry, uploadedFiles } from "../support/render";
+import { createHash } from "node:crypto";
+import { currentMocks, renderRegistry, uploadedFiles } from "../support/render";
+import { ContainerInputs } from "../support/dockerEngine";
 import { isSecret } from "../support/mocks";
 import { isSecretEnvelope, plainStrings } from "../support/secrets";
 import { containerPaths, RegistryConfigError } from "../../components";
@@ -41,6 +43,10 @@ test("resource options: data volume retained, container replaced delete-first, u
     const r = await renderRegistry({ hostnames: ["registry.example.com"] });
     const opt = (name: string) => r.options.find((o) => o.name === name)!;
     assert.equal(opt("registry-data").retainOnDelete, true);
+    assert.deepEqual(opt("registry-data").ignoreChanges, ["labels"], "a kept volume with other labels must not be replaced");
+    for (const key of ["registry-ca-key", "registry-server-key"]) {
+        assert.ok(opt(key).additionalSecretOutputs?.includes("privateKeyPem"), `${key}: private key output is secret`);
+    }
     assert.equal(opt("registry-container").deleteBeforeReplace, true);
     assert.deepEqual(opt("registry-container").additionalSecretOutputs, ["uploads"]);
     assert.equal(opt("registry-container").hasProvider, false, "no explicit provider without dockerHost");
@@ -51,16 +57,21 @@ test("resource options: data volume retained, container replaced delete-first, u
 
 test("dockerHost declares an explicit Docker provider used by the image, volume and container only", async () => {
     const r = await renderRegistry({ hostnames: ["registry.example.com"], dockerHost: "ssh://deploy@build-01" });
-    assert.deepEqual(r.mocks.inputsOf("registry-docker"), { host: "ssh://deploy@build-01" });
-    const provider = r.mocks.resources.find((res) => res.name === "registry-docker")!;
+    // Named per host, so a move deletes the old resources through the old host's provider.
+    const providerName = `registry-docker-${createHash("sha256").update("ssh://deploy@build-01").digest("hex").slice(0, 8)}`;
+    assert.deepEqual(r.mocks.inputsOf(providerName), { host: "ssh://deploy@build-01" });
+    const provider = r.mocks.resources.find((res) => res.name === providerName)!;
     assert.equal(provider.type, "pulumi:providers:docker");
     for (const o of r.options) {
         const isDocker = ["registry-image", "registry-data", "registry-container"].includes(o.name);
+        assert.ok(o.name !== "registry-docker", "the provider name carries the host");
         if (o.type.startsWith("docker:") || o.type.startsWith("tls:") || o.type.startsWith("random:")) {
             assert.equal(o.hasProvider, isDocker, `${o.name} provider`);
         }
     }
-    assert.equal(r.options.find((o) => o.name === "registry-docker")!.parentType, componentType);
+    assert.equal(r.options.find((o) => o.name === providerName)!.parentType, componentType);
+    const other = await renderRegistry({ hostnames: ["registry.example.com"], dockerHost: "ssh://deploy@build-02" });
+    assert.ok(!other.mocks.resources.some((res) => res.name === providerName), "another host gets another provider");
 });
 
 test("a changed dockerHost changes inputs that force replacing the image, volume and container", async () => {
@@ -175,6 +186,7 @@ test("the container gets the rendered files and the documented runtime settings"
         hostnames: ["registry.example.com", "10.0.0.5"],
         port: 5443,
         debugPort: 5002,
+        debugOnNetwork: true,
         bindAddress: "10.0.0.5",
         corsOrigins: ["https://ui.example.com"],
         logMaxSize: "20m",
@@ -183,7 +195,7 @@ test("the container gets the rendered files and the documented runtime settings"
         dataVolumeName: "team-registry-data",
         image: "registry:2.8.3",
     });
-    const c = r.mocks.inputsOf("registry-container") as Record<string, any>;
+    const c = r.mocks.inputsOf("registry-container") as ContainerInputs;
     assert.equal(c.name, "team-registry");
     assert.equal(c.image, "registry:2.8.3", "the container runs the RemoteImage's imageId");
     assert.deepEqual(r.mocks.inputsOf("registry-image"), { name: "registry:2.8.3", keepLocally: true, triggers: { dockerHost: "local" } });
@@ -191,11 +203,17 @@ test("the container gets the rendered files and the documented runtime settings"
     assert.deepEqual(c.ports, [{ internal: 5443, external: 5443, ip: "10.0.0.5", protocol: "tcp" }]);
     assert.ok(!JSON.stringify(c.ports).includes("5002"), "the debug port is never published");
     assert.deepEqual(c.volumes, [{ volumeName: "team-registry-data", containerPath: "/var/lib/registry" }]);
-    assert.deepEqual(c.healthcheck.tests, ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:5002/debug/health"]);
+    assert.deepEqual(c.healthcheck, {
+        tests: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:5002/debug/health"],
+        interval: "10s",
+        timeout: "5s",
+        retries: 3,
+        startPeriod: "10s",
+    });
     assert.equal(c.wait, true);
     assert.equal(c.logDriver, "json-file");
     assert.deepEqual(c.logOpts, { "max-size": "20m", "max-file": "5" });
-    const labels = Object.fromEntries((c.labels as { label: string; value: string }[]).map((l) => [l.label, l.value]));
+    const labels = Object.fromEntries((c.labels ?? []).map((l) => [l.label, l.value]));
     assert.deepEqual(labels, {
         "private-registry.managed-by": "pulumi",
         "private-registry.component": "registry",
@@ -255,6 +273,8 @@ test("a provided certificate is served as given and no CA is generated", async (
 });
 
 test("bad input throws before any resource, even the component, is registered", async () => {
+    await renderRegistry({ hostnames: ["registry.example.com"] });
+    assert.ok(currentMocks()!.resources.length > 0);
     await assert.rejects(
         renderRegistry({ hostnames: ["bad host"], port: 70000, tlsCertificate: "CERT" }),
         (err: unknown) => {
@@ -266,4 +286,11 @@ test("bad input throws before any resource, even the component, is registered", 
             return true;
         },
     );
+    assert.deepEqual(currentMocks()!.resources, [], "nothing was registered");
+});
+
+test("an empty provided certificate counts as not given (a CA is generated)", async () => {
+    const r = await renderRegistry({ hostnames: ["registry.example.com"], tlsCertificate: "", tlsPrivateKey: "", tlsCaCertificate: "" });
+    assert.ok(r.mocks.resources.some((res) => res.name === "registry-ca-cert"));
+    assert.equal(r.outputs.caCertificatePem, "FAKE CA CERT registry-ca-cert");
 });

@@ -44,7 +44,7 @@ before(async () => {
 
 test("Pulumi.yaml declares a typed, described entry for every component argument, defaults equal to the code's", () => {
     const argKeys: (keyof PrivateRegistryArgs)[] = [
-        "hostnames", "port", "bindAddress", "debugPort", "users", "passwordLength", "passwordUpper", "passwordLower",
+        "hostnames", "port", "bindAddress", "debugPort", "debugOnNetwork", "users", "passwordLength", "passwordUpper", "passwordLower",
         "passwordNumeric", "passwordSpecial", "passwordRotation", "bcryptCost", "authRealm", "tlsValidityHours",
         "tlsEarlyRenewalHours", "caValidityHours", "tlsKeyAlgorithm", "tlsCertificate", "tlsPrivateKey",
         "tlsCaCertificate", "image", "containerName", "dataVolumeName", "retainDataOnDestroy", "dockerHost",

@@ -6,6 +6,7 @@ import { buildRegistryConfig, containerPaths, RegistryConfigInput, renderRegistr
 const base: RegistryConfigInput = {
     port: 5000,
     debugPort: 5001,
+    debugOnNetwork: false,
     httpSecret: "s3cret-value",
     authRealm: "Registry Realm",
     corsOrigins: [],
@@ -25,14 +26,14 @@ test("default config carries everything the runbooks set, plus TLS, secret, heal
     assert.deepEqual(c.http.tls, { certificate: containerPaths.certificate, key: containerPaths.privateKey, minimumtls: "tls1.2" });
     assert.equal(c.http.secret, "s3cret-value");
     assert.deepEqual(c.health.storagedriver, { enabled: true, interval: "10s", threshold: 3 });
-    assert.deepEqual(c.http.debug, { addr: ":5001", prometheus: { enabled: true, path: "/metrics" } });
+    assert.deepEqual(c.http.debug, { addr: "127.0.0.1:5001", prometheus: { enabled: true, path: "/metrics" } });
     assert.equal(c.log.accesslog.disabled, false);
 });
 
 test("non-default settings: ports, realm, log level, access log", () => {
-    const c = buildRegistryConfig({ ...base, port: 443, debugPort: 9090, authRealm: "Team", logLevel: "warn", accessLog: false });
+    const c = buildRegistryConfig({ ...base, port: 443, debugPort: 9090, debugOnNetwork: true, authRealm: "Team", logLevel: "warn", accessLog: false });
     assert.equal(c.http.addr, ":443");
-    assert.equal(c.http.debug.addr, ":9090");
+    assert.equal(c.http.debug.addr, ":9090", "debugOnNetwork listens on every container interface");
     assert.equal(c.auth.htpasswd.realm, "Team");
     assert.equal(c.log.level, "warn");
     assert.equal(c.log.accesslog.disabled, true);

@@ -34,7 +34,8 @@ test("hostnames: empty list, invalid names and duplicates are refused", () => {
     const empty = problemsOf({ hostnames: [] });
     assert.equal(empty.length, 1);
     assert.match(empty[0], /^hostnames: is empty; list at least one DNS name or IP address/);
-    for (const bad of ["", "exa mple.com", "-lead.example", "trail-.example", "under_score.example", "*.example.com", "10.0.0.300", "a".repeat(64) + ".example"]) {
+    for (const bad of ["", "exa mple.com", "-lead.example", "trail-.example", "under_score.example", "*.example.com", "10.0.0.300",
+        "a".repeat(64) + ".example", "registry.example.com.", "0.0.0.0", "::", "fe80::1%eth0"]) {
         assertOneProblem({ hostnames: [bad] }, "hostnames[0]", JSON.stringify(bad), /DNS name .* or an IP address/);
     }
     assertOneProblem({ hostnames: ["reg.example", "REG.example"] }, "hostnames[1]", '"REG.example"', /listed once/);
@@ -88,6 +89,10 @@ test("a provided certificate needs its key, and the reverse", () => {
     assert.equal(noCert.length, 1);
     assert.match(noCert[0], /^tlsPrivateKey: is set but tlsCertificate is not/);
     assert.deepEqual(problemsOf({ tlsCertificate: "PEM", tlsPrivateKey: "KEY" }), []);
+    const caOnly = problemsOf({ tlsCaCertificate: "PEM" });
+    assert.equal(caOnly.length, 1);
+    assert.match(caOnly[0], /^tlsCaCertificate: is set but tlsCertificate is not/);
+    assert.deepEqual(problemsOf({ tlsCertificate: "", tlsPrivateKey: "", tlsCaCertificate: "" }), [], '"" means not given');
 });
 
 test("certificate lifetimes: renewal inside validity, CA outlives the certificate", () => {
@@ -100,8 +105,16 @@ test("certificate lifetimes: renewal inside validity, CA outlives the certificat
 });
 
 test("image, names, dockerHost, CORS origins and logging are checked", () => {
-    assertOneProblem({ image: "registry 2" }, "image", '"registry 2"', /image reference/);
+    for (const bad of ["registry 2", "Registry:2", "", "registry:", "registry@sha256:abc"]) {
+        assertOneProblem({ image: bad }, "image", JSON.stringify(bad), /image reference/);
+    }
+    for (const good of ["registry:2", "registry", "ghcr.io/org/registry:2.8.3", "localhost:5000/mirror/registry:2", `registry@sha256:${"a".repeat(64)}`]) {
+        assert.deepEqual(problemsOf({ image: good }), [], good);
+    }
     assertOneProblem({ containerName: "my registry" }, "containerName", '"my registry"', /letters, digits/);
+    assertOneProblem({ containerName: "r" }, "containerName", '"r"', /at least 2 characters/);
+    assertOneProblem({ dataVolumeName: "v" }, "dataVolumeName", '"v"', /at least 2 characters/);
+    assertOneProblem({ dockerHost: "ssh://" }, "dockerHost", '"ssh://"', /ssh:\/\//);
     assertOneProblem({ dataVolumeName: "/data" }, "dataVolumeName", '"/data"', /letters, digits/);
     assertOneProblem({ dockerHost: "host:2375" }, "dockerHost", '"host:2375"', /ssh:\/\//);
     assert.deepEqual(problemsOf({ dockerHost: "ssh://deploy@reg.example" }), []);
