@@ -25,8 +25,8 @@ export function isHostAddress(value: string): boolean {
 
 /**
  * True for a DNS host name a certificate can carry: dot-separated labels of letters, digits
- * and inner hyphens, at most 253 characters. Wildcards are refused: a registry is reached by
- * one name, and `docker login` matches the name exactly.
+ * and inner hyphens, at most 253 characters, no trailing dot; never an IP literal. Wildcards
+ * are refused: a registry is reached by one name, and `docker login` matches the name exactly.
  */
 export function isDnsName(value: string): boolean {
     const name = value.toLowerCase();

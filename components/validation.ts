@@ -41,7 +41,7 @@ export function findProblems(s: RegistrySettings): string[] {
         problems.push("hostnames: is empty; list at least one DNS name or IP address clients use");
     }
     s.hostnames.forEach((host, i) => {
-        if (typeof host !== "string" || !(isHostAddress(host) || (!isIpAddress(host) && isDnsName(host)))) {
+        if (typeof host !== "string" || !(isHostAddress(host) || isDnsName(host))) {
             bad(`hostnames[${i}]`, host, "expected a DNS name (letters, digits, hyphens, dots; no trailing dot or wildcard) or an IP address other than 0.0.0.0 or :: (no IPv6 zone)");
         }
     });
