@@ -3,7 +3,7 @@
  * component's typed arguments, and exports what users need to log in and push.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { LogLevel, PrivateRegistry, PrivateRegistryArgs, TlsKeyAlgorithm } from "./components";
+import { clientsFromConfig, LogLevel, PrivateRegistry, PrivateRegistryArgs, TlsKeyAlgorithm } from "./components";
 
 const config = new pulumi.Config();
 
@@ -62,6 +62,9 @@ const args: PrivateRegistryArgs = {
     accessLog: config.getBoolean("accessLog"),
     logMaxSize: config.get("logMaxSize"),
     logMaxFiles: config.getNumber("logMaxFiles"),
+    // A list of objects: Pulumi.yaml cannot declare its type, clientsFromConfig checks it.
+    clients: clientsFromConfig(config.getObject<unknown>("clients")),
+    sshPrivateKey: optionalSecret("sshPrivateKey"),
 };
 
 const registry = new PrivateRegistry("registry", args);
@@ -77,3 +80,5 @@ export const passwords = registry.passwords;
 export const htpasswd = registry.htpasswd;
 export const containerName = registry.containerName;
 export const dataVolumeName = registry.dataVolumeName;
+/** Per client host: what was configured there (runtimes, files, login, last report). */
+export const clients = registry.clients;

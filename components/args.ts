@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ClientHostArgs, ClientSettings, resolveClients } from "./clientHosts";
 
 /** Key algorithm for the generated CA and server keys. */
 export type TlsKeyAlgorithm = "ECDSA" | "RSA";
@@ -110,6 +111,13 @@ export interface PrivateRegistryArgs {
     logMaxSize?: string;
     /** How many rotated log files Docker keeps (`json-file` `max-file`). Default `3`. */
     logMaxFiles?: number;
+    /**
+     * Machines that pull from the registry: each is reached over SSH and made to trust the
+     * registry's CA (Docker and/or containerd), optionally logged in. Default: none.
+     */
+    clients?: ClientHostArgs[];
+    /** SSH private key for every client without a key of its own. Must be a secret. */
+    sshPrivateKey?: pulumi.Input<string>;
 }
 
 /** Default of every optional argument; `Pulumi.yaml` declares the same values (a test checks). */
@@ -178,6 +186,9 @@ export interface RegistrySettings {
     accessLog: boolean;
     logMaxSize: string;
     logMaxFiles: number;
+    clients: ClientSettings[];
+    /** True when `sshPrivateKey` is given. */
+    sharedSshKey: boolean;
 }
 
 /** An optional input counts as given unless it is undefined or the empty string. */
@@ -220,5 +231,7 @@ export function resolveSettings(name: string, args: PrivateRegistryArgs): Regist
         accessLog: args.accessLog ?? defaults.accessLog,
         logMaxSize: args.logMaxSize ?? defaults.logMaxSize,
         logMaxFiles: args.logMaxFiles ?? defaults.logMaxFiles,
+        clients: resolveClients(args.clients),
+        sharedSshKey: isGiven(args.sshPrivateKey),
     };
 }

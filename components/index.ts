@@ -6,3 +6,6 @@ export { bcryptSalt, bcryptHash, renderHtpasswd } from "./htpasswd";
 export { subjectAltNames, registryAddress, isDnsName, isIpAddress } from "./hostnames";
 export { caCertificateSpec, serverCertificateSpec, keySpec, CertificateSpec, KeySpec } from "./certificates";
 export { containerPaths, healthcheckCommand, registryLabels, labelKeys } from "./containerLayout";
+export { ClientHostArgs, ClientRuntime, ClientSettings, SshProxyArgs, clientDefaults, clientsFromConfig, findClientProblems, resolveClients } from "./clientHosts";
+export { ClientTrustSummary } from "./clientTrust";
+export { planTrust, renderTrustScript, remoteCommand, renderHostsToml, trustOwner, trustPaths, emptyPlan, TrustPlan, TrustSettings } from "./trustScript";

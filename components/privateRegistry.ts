@@ -8,6 +8,7 @@ import { buildRegistryConfig, renderRegistryConfig } from "./registryConfig";
 import { containerPaths, healthcheckCommand, healthcheckTiming, registryLabels } from "./containerLayout";
 import { generateTls, providedTls, RegistryTls } from "./tlsResources";
 import { generateCredentials, generateHttpSecret } from "./credentials";
+import { ClientTrustSummary, declareClientTrust } from "./clientTrust";
 
 /** Pulumi type token of the component. */
 export const privateRegistryType = "registry:index:PrivateRegistry";
@@ -40,6 +41,8 @@ export class PrivateRegistry extends pulumi.ComponentResource {
     public readonly containerName: pulumi.Output<string>;
     /** Name of the volume holding the registry's data. */
     public readonly dataVolumeName: pulumi.Output<string>;
+    /** Per client host (by name): what was configured there. Empty without `clients`. */
+    public readonly clients: pulumi.Output<Record<string, ClientTrustSummary>>;
 
     constructor(name: string, args: PrivateRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, so bad config fails at preview with no changes.
@@ -78,6 +81,14 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         });
 
         const addresses = settings.hostnames.map((host) => registryAddress(host, settings.port));
+        const clients = declareClientTrust(
+            name,
+            args.clients ?? [],
+            settings.clients,
+            isGiven(args.sshPrivateKey) ? args.sshPrivateKey : undefined,
+            { addresses, caCertificatePem: tlsMaterial.caCertificatePem, passwords: credentials.passwords, container },
+            this,
+        );
         this.address = pulumi.output(addresses[0]);
         this.url = pulumi.output(`https://${addresses[0]}`);
         this.addresses = pulumi.output(addresses);
@@ -89,6 +100,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         this.registryConfig = registryConfig;
         this.containerName = container.name;
         this.dataVolumeName = volume.name;
+        this.clients = clients;
 
         this.registerOutputs({
             address: this.address,
@@ -102,6 +114,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
             registryConfig: this.registryConfig,
             containerName: this.containerName,
             dataVolumeName: this.dataVolumeName,
+            clients: this.clients,
         });
     }
 

@@ -1,5 +1,6 @@
 import { isDnsName, isHostAddress, isIpAddress } from "./hostnames";
 import { RegistrySettings } from "./args";
+import { findClientProblems } from "./clientHosts";
 
 /** Thrown before any resource is declared; `problems` holds one line per bad setting. */
 export class RegistryConfigError extends Error {
@@ -138,6 +139,7 @@ export function findProblems(s: RegistrySettings): string[] {
         bad("logMaxSize", s.logMaxSize, "expected a size such as 10m (a number with k, m or g)");
     }
     integerIn("logMaxFiles", s.logMaxFiles, 1, 100);
+    problems.push(...findClientProblems(s.clients, s.users, s.sharedSshKey));
     return problems;
 }
 

@@ -25,6 +25,8 @@ export interface RecordedOptions {
     deleteBeforeReplace?: boolean;
     additionalSecretOutputs?: string[];
     ignoreChanges?: string[];
+    /** Names of the resources in `dependsOn`. */
+    dependsOn: string[];
     hasProvider: boolean;
 }
 
@@ -119,6 +121,9 @@ export class RegistryMocks implements pulumi.runtime.Mocks {
                 return { name: inputs.name, mountpoint: `/var/lib/docker/volumes/${inputs.name}/_data` };
             case "docker:index/container:Container":
                 return { name: inputs.name };
+            case "command:remote:Command":
+                // What the command printed; these tests run no command (the integration tests do).
+                return { stdout: `ran ${name}`, stderr: "" };
             case "pulumi:providers:docker":
             case "registry:index:PrivateRegistry":
                 return {};
@@ -142,6 +147,9 @@ export function optionsRecorder(into: RecordedOptions[]): pulumi.ResourceTransfo
             deleteBeforeReplace: opts.deleteBeforeReplace,
             additionalSecretOutputs: opts.additionalSecretOutputs,
             ignoreChanges: opts.ignoreChanges,
+            dependsOn: ([] as unknown[])
+                .concat(opts.dependsOn ?? [])
+                .map((r) => (r as { __name?: string }).__name ?? "?"),
             hasProvider: opts.provider !== undefined,
         });
         return undefined;

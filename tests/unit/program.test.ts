@@ -32,6 +32,9 @@ before(async () => {
     }
     config[`${projectName}:users`] = JSON.stringify(["admin", "ci"]);
     config[`${projectName}:tlsPrivateKey`] = JSON.stringify("");
+    // As `pulumi config set --path 'clients[0].host' …` and `--secret sshPrivateKey` store them.
+    config[`${projectName}:clients`] = JSON.stringify([{ name: "web1", host: "10.0.0.7", user: "deploy", runtimes: ["docker", "containerd"], dockerLogin: "ci" }]);
+    config[`${projectName}:sshPrivateKey`] = JSON.stringify("-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n-----END OPENSSH PRIVATE KEY-----");
     for (const key of Object.keys(config)) {
         // The CLI passes plain strings as they are and everything else as JSON.
         const value = JSON.parse(config[key]);
@@ -48,9 +51,13 @@ test("Pulumi.yaml declares a typed, described entry for every component argument
         "passwordNumeric", "passwordSpecial", "passwordRotation", "bcryptCost", "authRealm", "tlsValidityHours",
         "tlsEarlyRenewalHours", "caValidityHours", "tlsKeyAlgorithm", "tlsCertificate", "tlsPrivateKey",
         "tlsCaCertificate", "image", "containerName", "dataVolumeName", "retainDataOnDestroy", "dockerHost",
-        "corsOrigins", "logLevel", "accessLog", "logMaxSize", "logMaxFiles",
+        "corsOrigins", "logLevel", "accessLog", "logMaxSize", "logMaxFiles", "sshPrivateKey",
     ];
+    // `clients` is a list of objects, a type Pulumi.yaml cannot declare; clientsFromConfig checks it.
+    const undeclared: (keyof PrivateRegistryArgs)[] = ["clients"];
     assert.deepEqual(Object.keys(schema).sort(), [...argKeys].sort());
+    assert.ok(undeclared.every((key) => !(key in schema)));
+    assert.match(schema.sshPrivateKey.description ?? "", /clients.*README/);
     for (const [key, spec] of Object.entries(schema)) {
         assert.ok(["string", "integer", "boolean", "array"].includes(spec.type), `${key} has a type`);
         assert.ok((spec.description ?? "").length > 20, `${key} has a description`);
@@ -80,7 +87,7 @@ test("Pulumi.dev.yaml: a laptop registry on localhost:5000 whose settings pass v
 
 test("the program turns stack config into the component and exports what users need", async () => {
     assert.deepEqual(Object.keys(program).filter((k) => k !== "default").sort(), [
-        "address", "addresses", "caCertificatePem", "containerName", "dataVolumeName", "htpasswd", "passwords", "url", "userNames",
+        "address", "addresses", "caCertificatePem", "clients", "containerName", "dataVolumeName", "htpasswd", "passwords", "url", "userNames",
     ]);
     assert.equal(await valueOf(program.address), "localhost:5000");
     assert.equal(await valueOf(program.url), "https://localhost:5000");
@@ -93,4 +100,15 @@ test("the program turns stack config into the component and exports what users n
     assert.deepEqual(container.ports, [{ internal: 5000, external: 5000, ip: "127.0.0.1", protocol: "tcp" }]);
     // "" for tlsPrivateKey means "not given": a CA is generated.
     assert.ok(mocks.resources.some((r) => r.name === "registry-ca-cert"));
+    // The client from the stack config, with the shared key as a secret.
+    const client = mocks.resources.find((r) => r.name === "registry-client-web1");
+    assert.ok(client, "a command for the client host");
+    const connection = mocks.inputsOf("registry-client-web1").connection as { host: string; user: string; privateKey: string };
+    assert.equal(connection.host, "10.0.0.7");
+    assert.equal(connection.user, "deploy");
+    assert.match(connection.privateKey, /OPENSSH PRIVATE KEY/);
+    assert.ok(JSON.stringify(client.inputs.connection).includes("4dabf18193072939515e22adb298388d"), "connection is secret");
+    const summary = (await valueOf(program.clients)) as Record<string, { runtimes: string[]; dockerLogin: string }>;
+    assert.deepEqual(summary.web1.runtimes, ["docker", "containerd"]);
+    assert.equal(summary.web1.dockerLogin, "ci");
 });

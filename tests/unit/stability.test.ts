@@ -13,6 +13,9 @@ const args: PrivateRegistryArgs = {
     hostnames: ["registry.example.com", "10.0.0.5"],
     users: ["admin", "ci"],
     corsOrigins: ["https://ui.example.com"],
+    sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nk\n-----END OPENSSH PRIVATE KEY-----",
+    // The trust scripts embed the CA and the password goes on stdin: both must be stable too.
+    clients: [{ name: "web1", host: "10.0.0.21", runtimes: ["docker", "containerd"], dockerLogin: "ci", insecureRegistry: true }],
 };
 
 type Snapshot = Map<string, string>;

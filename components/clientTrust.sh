@@ -1,0 +1,296 @@
+# Body of the client trust script. components/trustScript.ts puts the settings of one client
+# host above it (ACTION, OWNER, ROOT, DIRS, FILES, INSECURE, LOGINS, LOGIN_USER,
+# CONTAINERD_CERTS_DIR) and ships the whole text as one `bash -c` command.
+#
+# It reconciles the host with those settings: what this stack wrote before is listed in a
+# manifest, $ROOT/var/lib/private-registry/$OWNER.manifest, so a run adds what is missing,
+# updates what it owns, removes what it owns and no longer wants, and never touches a file it
+# did not write. ACTION=remove wants nothing, so it removes exactly what earlier runs added.
+# Output: what changed on stdout, warnings on stderr; never a secret (no set -x).
+
+umask 022
+say() { printf '%s\n' "$*"; }
+warn() { printf 'private-registry: %s\n' "$*" >&2; }
+fail() { printf 'private-registry: %s\n' "$*" >&2; exit 1; }
+
+# Root, or root through `sudo -n` (never a password prompt). The script runs again under sudo
+# with the same text; the SSH user is passed on, since `docker login` is for that user.
+if [ "$(id -u)" -ne 0 ]; then
+  if sudo_error=$(sudo -n true 2>&1); then
+    exec sudo -n -- bash -c "$BASH_EXECUTION_STRING" private-registry-trust "$(id -un)"
+  fi
+  fail "user $(id -un) is not root and cannot use sudo without a password (sudo -n true: ${sudo_error:-failed}). Connect as root, or allow this user passwordless sudo."
+fi
+login_as=${1:-$(id -un)}
+
+# The registry password comes on stdin, only when this host logs Docker in. Nothing else reads stdin.
+password=
+if [ "$ACTION" = apply ] && [ "${#LOGINS[@]}" -gt 0 ]; then
+  IFS= read -r password || true
+  [ -n "$password" ] || fail "docker login needs the registry password on stdin, and stdin was empty"
+fi
+exec </dev/null
+
+state_dir="$ROOT/var/lib/private-registry"
+manifest="$state_dir/$OWNER.manifest"
+daemon_json="$ROOT/etc/docker/daemon.json"
+declare -A owned=() wanted=()
+changes=0
+if [ -f "$manifest" ]; then
+  while IFS= read -r entry; do
+    if [ -n "$entry" ]; then owned["$entry"]=1; fi
+  done <"$manifest"
+fi
+keep() { wanted["$1"]=1; }
+changed() { say "$*"; changes=$((changes + 1)); }
+
+# Runs a command as the user whose Docker is logged in (the SSH user).
+as_user() {
+  local user=$1
+  shift
+  if [ "$user" = "$(id -un)" ]; then "$@"; else sudo -n -u "$user" -H -- "$@"; fi
+}
+
+# Edits daemon.json with Python's JSON parser: keeps every other key, never appends text.
+# Usage: daemon_json_edit check|edit DELETE_IF_EMPTY ADD... -- REMOVE...
+daemon_json_edit() {
+  python3 - "$daemon_json" "$@" <<'PY'
+import json, os, sys
+path, mode, delete_if_empty = sys.argv[1], sys.argv[2], sys.argv[3] == "yes"
+rest = sys.argv[4:]
+add, remove = rest[:rest.index("--")], rest[rest.index("--") + 1:]
+def fail(message):
+    print("private-registry: " + message, file=sys.stderr)
+    sys.exit(1)
+existed = os.path.exists(path)
+text = open(path, encoding="utf-8").read() if existed else ""
+try:
+    config = json.loads(text) if text.strip() else {}
+except ValueError as error:
+    fail("%s is not valid JSON (%s); nothing was changed, fix it first" % (path, error))
+if not isinstance(config, dict):
+    fail("%s does not hold a JSON object; nothing was changed" % path)
+current = config.get("insecure-registries", [])
+if not isinstance(current, list) or not all(isinstance(x, str) for x in current):
+    fail("%s: insecure-registries is not a list of strings; nothing was changed" % path)
+if mode == "check":
+    sys.exit(0)
+result = [x for x in current if x not in remove]
+added = [a for a in add if a not in result]
+result += added
+for a in add:
+    print(("added " if a in added else "present ") + a)
+if result == current and existed:
+    sys.exit(0)
+if result:
+    config["insecure-registries"] = result
+else:
+    config.pop("insecure-registries", None)
+file_mode = os.stat(path).st_mode & 0o777 if existed else 0o644
+if existed:
+    backup = path + ".private-registry.bak"
+    with open(backup, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.chmod(backup, file_mode)
+    print("backup " + backup)
+if not config and delete_if_empty:
+    os.remove(path)
+    print("deleted " + path)
+    sys.exit(0)
+out = json.dumps(config, indent=2) + "\n"
+json.loads(out)
+tmp = path + ".private-registry.tmp"
+with open(tmp, "w", encoding="utf-8") as f:
+    f.write(out)
+os.chmod(tmp, file_mode)
+os.replace(tmp, path)
+print(("created " if not existed else "changed ") + path)
+PY
+}
+
+# Docker re-reads insecure-registries on SIGHUP (a reload), so running containers keep running.
+reload_docker() {
+  local pid
+  if [ -z "$ROOT" ] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker 2>/dev/null; then
+    systemctl reload docker
+    say "reloaded Docker (systemctl reload docker)"
+    return
+  fi
+  pid=$(cat "$ROOT/var/run/docker.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -HUP "$pid"
+    say "reloaded Docker (SIGHUP to dockerd, pid $pid)"
+  else
+    warn "Docker is not running; it reads $daemon_json when it starts"
+  fi
+}
+
+# What this stack owned before, of one kind ("file", "dir", "login", "insecure"), and does not
+# want now: one per line without the kind, in reverse order (children before parents).
+stale_of_kind() {
+  local entry
+  for entry in "${!owned[@]}"; do
+    if [ "${entry%% *}" = "$1" ] && [ -z "${wanted[$entry]:-}" ]; then say "${entry#* }"; fi
+  done | sort -r
+}
+
+# True when the first argument is among the others.
+listed() {
+  local value=$1 item
+  shift
+  for item in "$@"; do
+    if [ "$item" = "$value" ]; then return 0; fi
+  done
+  return 1
+}
+
+# 1. Checks, before anything changes.
+conflicts=()
+for dir in ${DIRS[@]+"${DIRS[@]}"}; do
+  if [ -e "$ROOT$dir" ] && [ ! -d "$ROOT$dir" ]; then conflicts+=("$dir (not a directory)"); fi
+done
+for spec in ${FILES[@]+"${FILES[@]}"}; do
+  IFS='|' read -r path mode content <<<"$spec"
+  if [ -e "$ROOT$path" ] && [ -z "${owned["file $path"]:-}" ] && ! printf '%s' "$content" | base64 -d | cmp -s - "$ROOT$path"; then
+    conflicts+=("$path")
+  fi
+done
+if [ "${#conflicts[@]}" -gt 0 ]; then
+  fail "not written by this stack, so left alone: ${conflicts[*]}. Move them away and run pulumi up again; nothing was changed."
+fi
+owned_insecure=$(stale_of_kind insecure)
+if [ -n "$owned_insecure" ] || [ "${#INSECURE[@]}" -gt 0 ]; then
+  command -v python3 >/dev/null 2>&1 || fail "insecureRegistry needs python3 on this host, to edit $daemon_json as JSON; nothing was changed"
+  daemon_json_edit check no --
+  pid=$(cat "$ROOT/var/run/docker.pid" 2>/dev/null || true)
+  if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- '--insecure-registry'; then
+    fail "dockerd runs with --insecure-registry flags, and Docker refuses the same setting in daemon.json too; move them into $daemon_json first"
+  fi
+fi
+
+# 2. Directories (top-down) and files.
+for dir in ${DIRS[@]+"${DIRS[@]}"}; do
+  if [ -d "$ROOT$dir" ]; then
+    if [ -n "${owned["dir $dir"]:-}" ]; then keep "dir $dir"; fi
+  else
+    mkdir -m 0755 "$ROOT$dir"
+    keep "dir $dir"
+    changed "created $dir"
+  fi
+done
+for spec in ${FILES[@]+"${FILES[@]}"}; do
+  IFS='|' read -r path mode content <<<"$spec"
+  target="$ROOT$path"
+  if [ -e "$target" ] && [ -z "${owned["file $path"]:-}" ]; then
+    say "$path is already there with the same content; left as it is (not ours)"
+    continue
+  fi
+  tmp=$(mktemp "$target.XXXXXX")
+  printf '%s' "$content" | base64 -d >"$tmp"
+  chmod "$mode" "$tmp"
+  if [ -e "$target" ] && cmp -s "$tmp" "$target" && [ "$(stat -c %a "$target")" = "${mode#0}" ]; then
+    rm -f "$tmp"
+  else
+    verb=installed
+    if [ -e "$target" ]; then verb=updated; fi
+    mv -f "$tmp" "$target"
+    changed "$verb $path"
+  fi
+  keep "file $path"
+done
+
+# 3. Docker logins of the SSH user, through stdin. Entries: "login <address> <user>".
+for address in ${LOGINS[@]+"${LOGINS[@]}"}; do
+  if ! out=$(printf '%s\n' "$password" | as_user "$login_as" docker login --username "$LOGIN_USER" --password-stdin "$address" 2>&1); then
+    fail "docker login $address as registry user $LOGIN_USER (for $login_as) failed: $out"
+  fi
+  keep "login $address $login_as"
+  say "docker login $address: $login_as is logged in as $LOGIN_USER"
+done
+while IFS= read -r entry; do
+  if [ -z "$entry" ]; then continue; fi
+  address=${entry% *}
+  user=${entry#* }
+  if as_user "$user" docker logout "$address" >/dev/null 2>&1; then
+    changed "docker logout $address for $user"
+  else
+    warn "docker logout $address for $user failed; remove its entry from ~$user/.docker/config.json by hand"
+  fi
+done < <(stale_of_kind login)
+
+# 4. Legacy insecure-registries in daemon.json. Entries: "insecure <address>", and
+# "created <path>" / "backup <path>" for a daemon.json this stack created and its backup.
+if [ -n "$owned_insecure" ] || [ "${#INSECURE[@]}" -gt 0 ]; then
+  remove=()
+  while IFS= read -r address; do
+    if [ -n "$address" ] && ! listed "$address" ${INSECURE[@]+"${INSECURE[@]}"}; then remove+=("$address"); fi
+  done <<<"$owned_insecure"
+  delete_if_empty=no
+  if [ -n "${owned["created /etc/docker/daemon.json"]:-}" ]; then delete_if_empty=yes; fi
+  edit_output=$(daemon_json_edit edit "$delete_if_empty" ${INSECURE[@]+"${INSECURE[@]}"} -- ${remove[@]+"${remove[@]}"})
+  for address in ${INSECURE[@]+"${INSECURE[@]}"}; do
+    if [ -n "${owned["insecure $address"]:-}" ] || grep -qxF "added $address" <<<"$edit_output"; then keep "insecure $address"; fi
+  done
+  if [ "${#INSECURE[@]}" -gt 0 ]; then
+    if grep -q '^created ' <<<"$edit_output" || [ "$delete_if_empty" = yes ]; then keep "created /etc/docker/daemon.json"; fi
+    if grep -q '^backup ' <<<"$edit_output" || [ -n "${owned["backup /etc/docker/daemon.json.private-registry.bak"]:-}" ]; then
+      keep "backup /etc/docker/daemon.json.private-registry.bak"
+    fi
+  elif [ -n "${owned["backup /etc/docker/daemon.json.private-registry.bak"]:-}" ] || grep -q '^backup ' <<<"$edit_output"; then
+    # The backup is ours too; once none of our entries is left, it goes.
+    rm -f "$daemon_json.private-registry.bak"
+  fi
+  if grep -qE '^(created|changed|deleted) ' <<<"$edit_output"; then
+    for address in ${remove[@]+"${remove[@]}"}; do changed "insecure-registries: removed $address"; done
+    while read -r verb address; do
+      if [ "$verb" = added ]; then changed "insecure-registries: added $address"; fi
+    done <<<"$edit_output"
+    if grep -q '^deleted ' <<<"$edit_output"; then changed "removed /etc/docker/daemon.json (created by this stack, now empty)"; fi
+    reload_docker
+  fi
+fi
+
+# 5. Files and directories this stack wrote and no longer wants (children before parents).
+while IFS= read -r path; do
+  if [ -n "$path" ]; then rm -f "$ROOT$path" && changed "removed $path"; fi
+done < <(stale_of_kind file)
+while IFS= read -r dir; do
+  if [ -z "$dir" ]; then continue; fi
+  if rmdir "$ROOT$dir" 2>/dev/null; then
+    changed "removed $dir"
+  elif [ -d "$ROOT$dir" ]; then
+    warn "left $dir in place: it holds files this stack did not write"
+  fi
+done < <(stale_of_kind dir)
+
+# 6. containerd reads certs.d only when its config_path names the folder. It reads hosts.toml
+# on every pull, so nothing here needs a restart; its own config is never edited.
+if [ -n "$CONTAINERD_CERTS_DIR" ]; then
+  # The merged config (imports and defaults included) when containerd is installed, else the file.
+  containerd_config="$ROOT/etc/containerd/config.toml"
+  if command -v containerd >/dev/null 2>&1 && [ -f "$containerd_config" ]; then
+    effective=$(containerd --config "$containerd_config" config dump 2>/dev/null || cat "$containerd_config")
+  elif command -v containerd >/dev/null 2>&1; then
+    effective=$(containerd config default 2>/dev/null || true)
+  else
+    effective=$(cat "$containerd_config" 2>/dev/null || true)
+  fi
+  config_path=$(sed -n 's/^[[:space:]]*config_path[[:space:]]*=[[:space:]]*"\(.*\)"[[:space:]]*$/\1/p' <<<"$effective" | head -n 1)
+  case ":$config_path:" in
+    *":$CONTAINERD_CERTS_DIR:"*) say "containerd reads $CONTAINERD_CERTS_DIR (config_path); no restart needed" ;;
+    *) warn "containerd's config_path is ${config_path:-not set}, so Kubernetes (CRI) pulls ignore $CONTAINERD_CERTS_DIR until you set config_path = \"$CONTAINERD_CERTS_DIR\" in the registry section of /etc/containerd/config.toml and restart containerd; nerdctl and ctr --hosts-dir use it already" ;;
+  esac
+fi
+
+# 7. The manifest: what this stack owns on this host now.
+if [ "${#wanted[@]}" -eq 0 ]; then
+  if [ -f "$manifest" ]; then rm -f "$manifest"; fi
+  rmdir "$state_dir" 2>/dev/null || true
+else
+  mkdir -p -m 0755 "$state_dir"
+  tmp=$(mktemp "$manifest.XXXXXX")
+  for entry in "${!wanted[@]}"; do say "$entry"; done | sort >"$tmp"
+  chmod 0644 "$tmp"
+  if cmp -s "$tmp" "$manifest"; then rm -f "$tmp"; else mv -f "$tmp" "$manifest"; fi
+fi
+if [ "$changes" -eq 0 ]; then say "nothing to change"; fi

@@ -1,0 +1,128 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import type { ClientHostArgs, ClientRuntime, ClientSettings } from "./clientHosts";
+import { planTrust, remoteCommand, renderTrustScript, emptyPlan, trustOwner } from "./trustScript";
+
+/** What the component did on one client host; one entry per client in the `clients` output. */
+export interface ClientTrustSummary {
+    /** SSH address of the host. */
+    host: string;
+    /** Runtimes configured on it. */
+    runtimes: ClientRuntime[];
+    /** Registry addresses the host trusts. */
+    addresses: string[];
+    /** Files the stack keeps on the host (CA certificates, containerd `hosts.toml`). */
+    files: string[];
+    /** Registry user the SSH user's Docker is logged in as, or "" for none. */
+    dockerLogin: string;
+    /** Whether the addresses are in Docker's `insecure-registries` (legacy mode). */
+    insecureRegistry: boolean;
+    /** What the last run on the host changed (its stdout; never a secret). */
+    report: string;
+    /** Warnings of the last run, e.g. containerd not reading certs.d (its stderr). */
+    warnings: string;
+}
+
+/** What the client commands need from the registry. */
+export interface RegistryTrustInputs {
+    addresses: string[];
+    caCertificatePem: pulumi.Output<string | undefined>;
+    passwords: pulumi.Output<Record<string, string>>;
+    /** The registry's container: `docker login` needs it up. */
+    container: pulumi.Resource;
+}
+
+/**
+ * One `remote.Command` per client host. Its create (and re-run) script reconciles the host
+ * with the plan; its delete script removes what the stack wrote there. Nothing secret is in a
+ * command: the private key is in the (secret) connection, the password on stdin.
+ */
+export function declareClientTrust(
+    name: string,
+    clients: readonly ClientHostArgs[],
+    settings: readonly ClientSettings[],
+    sharedPrivateKey: pulumi.Input<string> | undefined,
+    registry: RegistryTrustInputs,
+    parent: pulumi.Resource,
+): pulumi.Output<Record<string, ClientTrustSummary>> {
+    const summaries = settings.map((client, i) => {
+        const owner = trustOwner(pulumi.getProject(), pulumi.getStack(), name, client.name);
+        const privateKey = clients[i].privateKey || sharedPrivateKey || undefined;
+        const agentSocketPath = client.agentSocket || undefined;
+        const plan = registry.caCertificatePem.apply((caCertificatePem) =>
+            planTrust({
+                owner,
+                addresses: registry.addresses,
+                caCertificatePem,
+                runtimes: client.runtimes,
+                dockerLogin: client.dockerLogin,
+                insecureRegistry: client.insecureRegistry,
+            }),
+        );
+        const stdin = client.dockerLogin
+            ? pulumi.secret(registry.passwords.apply((passwords) => `${passwords[client.dockerLogin]}\n`))
+            : undefined;
+        const options = {
+            runtimes: client.runtimes,
+            dockerLogin: client.dockerLogin,
+            insecureRegistry: client.insecureRegistry,
+        };
+
+        const trust = new command.remote.Command(
+            `${name}-client-${client.name}`,
+            {
+                connection: {
+                    host: client.host,
+                    port: client.port,
+                    user: client.user,
+                    privateKey: privateKey === undefined ? undefined : pulumi.secret(privateKey),
+                    agentSocketPath,
+                    hostKey: client.hostKey || undefined,
+                    // Fail after a few attempts rather than the default ten: an unreachable host
+                    // should stop `pulumi up` or `destroy` quickly, with the dial error.
+                    dialErrorLimit: 3,
+                    proxy: client.proxy && {
+                        host: client.proxy.host,
+                        port: client.proxy.port,
+                        user: client.proxy.user,
+                        privateKey: privateKey === undefined ? undefined : pulumi.secret(privateKey),
+                        agentSocketPath,
+                        hostKey: client.proxy.hostKey || undefined,
+                        dialErrorLimit: 3,
+                    },
+                },
+                create: plan.apply((p) => remoteCommand(renderTrustScript(p, "apply"))),
+                // No `update`: on any change the create script runs again and reconciles.
+                delete: remoteCommand(renderTrustScript(emptyPlan(owner), "remove")),
+                stdin,
+                // The command provider replaces the resource when triggers change: the old
+                // trust is removed first (deleteBeforeReplace below), then the new one installed.
+                triggers: [registry.caCertificatePem.apply((pem) => pem ?? ""), registry.addresses.join(","), JSON.stringify(options)],
+                addPreviousOutputInEnv: false,
+                logging: "stdoutAndStderr",
+            },
+            {
+                parent,
+                // Create-before-delete would let the old delete script remove what the new
+                // create just wrote on the same host.
+                deleteBeforeReplace: true,
+                // docker login talks to the registry, so the registry must be up first.
+                dependsOn: [registry.container],
+            },
+        );
+        return pulumi.all([plan, trust.stdout, trust.stderr]).apply(([p, stdout, stderr]) => [
+            client.name,
+            {
+                host: client.host,
+                runtimes: client.runtimes,
+                addresses: registry.addresses,
+                files: p.files.map((f) => f.path),
+                dockerLogin: client.dockerLogin,
+                insecureRegistry: client.insecureRegistry,
+                report: stdout,
+                warnings: stderr,
+            } satisfies ClientTrustSummary,
+        ] as const);
+    });
+    return pulumi.all(summaries).apply((entries) => Object.fromEntries(entries));
+}
