@@ -9,29 +9,18 @@ import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { renderRegistry, RenderedRegistry } from "../support/render";
 import { ContainerInputs, dockerCli, removeContainerAndVolume, requireDockerAndImage, runContainer } from "../support/dockerEngine";
 import { curl } from "../support/curl";
+import { freePort } from "../support/net";
 
 const exec = promisify(execFile);
 const image = process.env.REGISTRY_TEST_IMAGE ?? "private-registry-test/registry:2.8.2";
 const hostname = "registry.test";
 const unique = `it-${process.pid}-${randomBytes(3).toString("hex")}`;
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = createServer();
-        server.on("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const { port } = server.address() as { port: number };
-            server.close(() => resolve(port));
-        });
-    });
-}
 
 describe("the deployed registry, on the real Docker engine and Distribution 2.8.2", () => {
     let rendered: RenderedRegistry;

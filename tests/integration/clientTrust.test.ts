@@ -1,0 +1,260 @@
+/**
+ * The client trust scripts exactly as the component renders them, run over a real sshd (as the
+ * command provider runs them) against a host root in a temporary folder: files and modes,
+ * idempotence, removal of exactly what was added, the daemon.json merge, sudo and its absence.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { renderRegistry, RenderedRegistry } from "../support/render";
+import { ensureTestUsers, plainUser, reroot, RunResult, startSshd, Sshd, sudoUser } from "../support/sshd";
+
+interface Command {
+    create: string;
+    delete: string;
+    stdin?: string;
+}
+
+/** Every path under a root with its type, mode, content hash and mtime: equal snapshots mean nothing was touched. */
+async function snapshot(root: string): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    const walk = async (dir: string) => {
+        for (const entry of (await readdir(dir)).sort()) {
+            const path = join(dir, entry);
+            const st = await lstat(path);
+            const mode = (st.mode & 0o7777).toString(8);
+            if (st.isDirectory()) {
+                out[path.slice(root.length)] = `dir ${mode}`;
+                await walk(path);
+            } else {
+                const hash = createHash("sha256").update(await readFile(path)).digest("hex").slice(0, 16);
+                out[path.slice(root.length)] = `file ${mode} ${hash} ${st.mtimeMs}`;
+            }
+        }
+    };
+    await walk(root);
+    return out;
+}
+
+/** A host root as a real host has it: /etc and /var/lib exist. */
+async function hostRoot(): Promise<string> {
+    const root = await mkdtemp(join(tmpdir(), "trust-root-"));
+    await mkdir(join(root, "etc"), { recursive: true });
+    await mkdir(join(root, "var/lib"), { recursive: true });
+    return root;
+}
+
+/** A stand-in dockerd: its pid file in the host root, counting the SIGHUPs (reloads) it gets. */
+async function fakeDockerd(root: string): Promise<{ reloads: () => Promise<number>; stop: () => void }> {
+    const log = join(root, "..", `${root.split("/").pop()}-hup.log`);
+    await writeFile(log, "");
+    const proc: ChildProcess = spawn("bash", ["-c", `trap 'echo hup >> ${log}' HUP; while :; do sleep 0.05; done`], { stdio: "ignore" });
+    await mkdir(join(root, "var/run"), { recursive: true });
+    await writeFile(join(root, "var/run/docker.pid"), `${proc.pid}\n`);
+    await new Promise((r) => setTimeout(r, 200));
+    return {
+        // bash runs the trap between two sleeps: give it that long.
+        reloads: async () => {
+            await new Promise((r) => setTimeout(r, 300));
+            return (await readFile(log, "utf8")).split("\n").filter(Boolean).length;
+        },
+        stop: () => proc.kill("SIGKILL"),
+    };
+}
+
+describe("client trust scripts over a real sshd, into a host root", () => {
+    let sshd: Sshd;
+    let rendered: RenderedRegistry;
+    const roots: string[] = [];
+    const commandOf = (client: string) => rendered.mocks.inputsOf(`registry-client-${client}`) as unknown as Command;
+    const run = async (user: string, client: string, action: "create" | "delete", root: string): Promise<RunResult> => {
+        const c = commandOf(client);
+        return sshd.run(user, reroot(c[action], root), c.stdin);
+    };
+    const newRoot = async () => {
+        const root = await hostRoot();
+        roots.push(root);
+        return root;
+    };
+
+    before(async () => {
+        await ensureTestUsers();
+        sshd = await startSshd();
+        const client = { host: "127.0.0.1", port: sshd.port, hostKey: sshd.hostKey };
+        rendered = await renderRegistry({
+            hostnames: ["registry.test", "10.1.2.3"],
+            port: 5000,
+            sshPrivateKey: sshd.privateKey,
+            clients: [
+                { name: "both", ...client, runtimes: ["docker", "containerd"] },
+                { name: "legacy", ...client, insecureRegistry: true },
+                { name: "sudo", ...client, user: sudoUser },
+                { name: "nosudo", ...client, user: plainUser },
+            ],
+        });
+    });
+
+    after(async () => {
+        await sshd?.stop();
+        for (const root of roots) await rm(root, { recursive: true, force: true });
+    });
+
+    test("create writes the CA for every address and runtime with the right modes; a second run changes nothing; delete removes only ours", async () => {
+        const root = await newRoot();
+        // Someone else's registry trust, already on the host: must survive everything.
+        await mkdir(join(root, "etc/docker/certs.d/other.example:443"), { recursive: true });
+        await writeFile(join(root, "etc/docker/certs.d/other.example:443/ca.crt"), "OTHER CA\n", { mode: 0o644 });
+        const before = await snapshot(root);
+
+        const first = await run("root", "both", "create", root);
+        assert.equal(first.code, 0, first.stderr);
+        const ca = `${rendered.outputs.caCertificatePem}\n`;
+        for (const address of ["registry.test:5000", "10.1.2.3:5000"]) {
+            for (const dir of [`etc/docker/certs.d/${address}`, `etc/containerd/certs.d/${address}`]) {
+                assert.equal(((await lstat(join(root, dir))).mode & 0o777).toString(8), "755", dir);
+                assert.equal(await readFile(join(root, dir, "ca.crt"), "utf8"), ca);
+                assert.equal(((await lstat(join(root, dir, "ca.crt"))).mode & 0o777).toString(8), "644");
+            }
+            const toml = await readFile(join(root, `etc/containerd/certs.d/${address}/hosts.toml`), "utf8");
+            assert.match(toml, new RegExp(`server = "https://${address.replace(/\./g, "\\.")}"`));
+            assert.ok(toml.includes(`ca = "/etc/containerd/certs.d/${address}/ca.crt"`));
+        }
+        assert.match(first.stdout, /installed \/etc\/docker\/certs\.d\/registry\.test:5000\/ca\.crt/);
+        assert.ok(!first.stdout.includes("created /etc/docker/certs.d\n"), "an existing certs.d is not ours");
+        const manifest = await readFile(join(root, "var/lib/private-registry/private-registry.test.registry.both.manifest"), "utf8");
+        assert.ok(manifest.includes("file /etc/docker/certs.d/10.1.2.3:5000/ca.crt"));
+        assert.ok(!manifest.includes("dir /etc/docker/certs.d\n"));
+        assert.ok(manifest.includes("dir /etc/containerd/certs.d\n"));
+
+        const afterCreate = await snapshot(root);
+        const second = await run("root", "both", "create", root);
+        assert.equal(second.code, 0, second.stderr);
+        assert.equal(second.stdout.trim().split("\n").pop(), "nothing to change");
+        assert.deepEqual(await snapshot(root), afterCreate, "the second run must not rewrite anything");
+
+        const removed = await run("root", "both", "delete", root);
+        assert.equal(removed.code, 0, removed.stderr);
+        assert.deepEqual(await snapshot(root), before, "delete leaves the host as it was");
+    });
+
+    test("a file in the way that this stack did not write stops the run before anything changes", async () => {
+        const root = await newRoot();
+        await mkdir(join(root, "etc/docker/certs.d/registry.test:5000"), { recursive: true });
+        await writeFile(join(root, "etc/docker/certs.d/registry.test:5000/ca.crt"), "A DIFFERENT CA\n");
+        const before = await snapshot(root);
+        const result = await run("root", "both", "create", root);
+        assert.equal(result.code, 1);
+        assert.match(result.stderr, /not written by this stack, so left alone: \/etc\/docker\/certs\.d\/registry\.test:5000\/ca\.crt\. .*nothing was changed/);
+        assert.deepEqual(await snapshot(root), before);
+    });
+
+    test("legacy insecure-registries: merged into daemon.json keeping every key, backed up, reloaded only on change, removed alone", async () => {
+        const root = await newRoot();
+        const dockerd = await fakeDockerd(root);
+        try {
+            await mkdir(join(root, "etc/docker"), { recursive: true });
+            const original = '{\n  "log-level": "warn",\n  "insecure-registries": ["legacy.lan:5000"],\n  "default-address-pools": [{"base": "10.10.0.0/16", "size": 24}]\n}\n';
+            await writeFile(join(root, "etc/docker/daemon.json"), original);
+
+            const created = await run("root", "legacy", "create", root);
+            assert.equal(created.code, 0, created.stderr);
+            const merged = JSON.parse(await readFile(join(root, "etc/docker/daemon.json"), "utf8"));
+            assert.deepEqual(merged, { ...JSON.parse(original), "insecure-registries": ["legacy.lan:5000", "registry.test:5000", "10.1.2.3:5000"] });
+            assert.equal(await readFile(join(root, "etc/docker/daemon.json.private-registry.bak"), "utf8"), original);
+            assert.equal(await dockerd.reloads(), 1);
+            assert.match(created.stdout, /reloaded Docker \(SIGHUP/);
+
+            const mtime = (await lstat(join(root, "etc/docker/daemon.json"))).mtimeMs;
+            const again = await run("root", "legacy", "create", root);
+            assert.equal(again.code, 0, again.stderr);
+            assert.equal(again.stdout.trim(), "nothing to change");
+            assert.equal((await lstat(join(root, "etc/docker/daemon.json"))).mtimeMs, mtime);
+            assert.equal(await dockerd.reloads(), 1, "no reload when nothing changed");
+
+            const removed = await run("root", "legacy", "delete", root);
+            assert.equal(removed.code, 0, removed.stderr);
+            assert.deepEqual(JSON.parse(await readFile(join(root, "etc/docker/daemon.json"), "utf8")), JSON.parse(original));
+            assert.equal(existsSync(join(root, "etc/docker/daemon.json.private-registry.bak")), false);
+            assert.equal(await dockerd.reloads(), 2);
+            assert.equal(existsSync(join(root, "var/lib/private-registry")), false, "no manifest left");
+        } finally {
+            dockerd.stop();
+        }
+    });
+
+    test("legacy mode survives a missing or empty daemon.json, and refuses an invalid one untouched", async () => {
+        const missing = await newRoot();
+        const first = await run("root", "legacy", "create", missing);
+        assert.equal(first.code, 0, first.stderr);
+        assert.deepEqual(JSON.parse(await readFile(join(missing, "etc/docker/daemon.json"), "utf8")), {
+            "insecure-registries": ["registry.test:5000", "10.1.2.3:5000"],
+        });
+        assert.match(first.stderr, /Docker is not running/);
+        assert.equal((await run("root", "legacy", "delete", missing)).code, 0);
+        assert.equal(existsSync(join(missing, "etc/docker/daemon.json")), false, "a daemon.json this stack created goes again");
+
+        const empty = await newRoot();
+        await mkdir(join(empty, "etc/docker"));
+        await writeFile(join(empty, "etc/docker/daemon.json"), "");
+        assert.equal((await run("root", "legacy", "create", empty)).code, 0);
+        assert.deepEqual(JSON.parse(await readFile(join(empty, "etc/docker/daemon.json"), "utf8"))["insecure-registries"], ["registry.test:5000", "10.1.2.3:5000"]);
+        assert.equal((await run("root", "legacy", "delete", empty)).code, 0);
+        assert.deepEqual(JSON.parse(await readFile(join(empty, "etc/docker/daemon.json"), "utf8")), {});
+
+        const invalid = await newRoot();
+        await mkdir(join(invalid, "etc/docker"));
+        await writeFile(join(invalid, "etc/docker/daemon.json"), '{"log-level": "warn",}\n');
+        const before = await snapshot(invalid);
+        const refused = await run("root", "legacy", "create", invalid);
+        assert.equal(refused.code, 1);
+        assert.match(refused.stderr, /daemon\.json is not valid JSON .*nothing was changed, fix it first/);
+        assert.deepEqual(await snapshot(invalid), before);
+    });
+
+    test("a non-root user runs it through sudo -n; without sudo the error says what to do and nothing changes", async () => {
+        const root = await newRoot();
+        const viaSudo = await run(sudoUser, "sudo", "create", root);
+        assert.equal(viaSudo.code, 0, viaSudo.stderr);
+        const ca = join(root, "etc/docker/certs.d/registry.test:5000/ca.crt");
+        assert.equal((await lstat(ca)).uid, 0, "written as root");
+        assert.equal((await run(sudoUser, "sudo", "delete", root)).code, 0);
+        assert.equal(existsSync(ca), false);
+
+        const other = await newRoot();
+        const before = await snapshot(other);
+        const refused = await run(plainUser, "nosudo", "create", other);
+        assert.equal(refused.code, 1);
+        assert.match(
+            refused.stderr,
+            new RegExp(`user ${plainUser} is not root and cannot use sudo without a password \\(sudo -n true: .+\\)\\. Connect as root, or allow this user passwordless sudo\\.`),
+        );
+        assert.deepEqual(await snapshot(other), before);
+    });
+
+    test("containerd: says whether containerd's config_path reads certs.d, and never restarts it", async () => {
+        const configured = await newRoot();
+        await mkdir(join(configured, "etc/containerd"), { recursive: true });
+        await writeFile(
+            join(configured, "etc/containerd/config.toml"),
+            'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+        );
+        const reads = await run("root", "both", "create", configured);
+        assert.equal(reads.code, 0, reads.stderr);
+        assert.match(reads.stdout, /containerd reads \/etc\/containerd\/certs\.d \(config_path\); no restart needed/);
+        assert.ok(!reads.stderr.includes("config_path"));
+        assert.equal((await run("root", "both", "delete", configured)).code, 0);
+        assert.ok(existsSync(join(configured, "etc/containerd/config.toml")), "containerd's own config is never touched");
+
+        const unconfigured = await newRoot();
+        const warned = await run("root", "both", "create", unconfigured);
+        assert.equal(warned.code, 0, warned.stderr);
+        assert.match(warned.stderr, /containerd's config_path is not set, so Kubernetes \(CRI\) pulls ignore \/etc\/containerd\/certs\.d until you set config_path/);
+        assert.equal((await run("root", "both", "delete", unconfigured)).code, 0);
+        assert.equal(existsSync(join(unconfigured, "etc/containerd")), false, "the folders this stack created go too");
+    });
+});
