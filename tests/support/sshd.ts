@@ -9,18 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "./net";
+import { RunResult, runProcess } from "./process";
+
+export { RunResult };
 
 const exec = promisify(execFile);
 
 /** Test users: one with passwordless sudo (and the docker group), one with neither. */
 export const sudoUser = "prtrust-sudo";
 export const plainUser = "prtrust-plain";
-
-export interface RunResult {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
 
 export interface Sshd {
     port: number;
@@ -90,30 +87,21 @@ export async function startSshd(): Promise<Sshd> {
     await writeFile(join(dir, "known_hosts"), `[127.0.0.1]:${port} ${hostKey}\n`);
 
     const run = (user: string, command: string, stdin = ""): Promise<RunResult> =>
-        new Promise((resolve, reject) => {
-            const ssh = spawn(
-                "ssh",
-                [
-                    "-p", String(port),
-                    "-i", join(dir, "client_key"),
-                    "-o", "BatchMode=yes",
-                    "-o", "IdentitiesOnly=yes",
-                    "-o", "StrictHostKeyChecking=yes",
-                    "-o", `UserKnownHostsFile=${join(dir, "known_hosts")}`,
-                    "-o", "LogLevel=ERROR",
-                    `${user}@127.0.0.1`,
-                    command,
-                ],
-                { stdio: ["pipe", "pipe", "pipe"] },
-            );
-            let stdout = "";
-            let stderr = "";
-            ssh.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-            ssh.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-            ssh.on("error", reject);
-            ssh.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-            ssh.stdin.end(stdin);
-        });
+        runProcess(
+            "ssh",
+            [
+                "-p", String(port),
+                "-i", join(dir, "client_key"),
+                "-o", "BatchMode=yes",
+                "-o", "IdentitiesOnly=yes",
+                "-o", "StrictHostKeyChecking=yes",
+                "-o", `UserKnownHostsFile=${join(dir, "known_hosts")}`,
+                "-o", "LogLevel=ERROR",
+                `${user}@127.0.0.1`,
+                command,
+            ],
+            stdin,
+        );
 
     return {
         port,

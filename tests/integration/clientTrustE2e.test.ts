@@ -1,0 +1,165 @@
+/**
+ * End to end: the registry runs from the component's container inputs, and the component's own
+ * client command runs over a real sshd on this machine (user with sudo, Docker and containerd).
+ * The real Docker engine and containerd client are the judges: before the command, x509 errors;
+ * after it, login, push, pull and run work (and the SSH user is logged in); after the delete
+ * command, x509 errors again. The registry is reached by a name that resolves only to ::1,
+ * because Docker skips TLS checks for 127.0.0.0/8.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile, copyFile } from "node:fs/promises";
+import { Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { renderRegistry, RenderedRegistry } from "../support/render";
+import { ContainerInputs, dockerCli, removeContainerAndVolume, requireDockerAndImage, runContainer } from "../support/dockerEngine";
+import { forwardIpv6Loopback, freePort } from "../support/net";
+import { runProcess } from "../support/process";
+import { ensureTestUsers, startSshd, Sshd, sudoUser } from "../support/sshd";
+
+const image = process.env.REGISTRY_TEST_IMAGE ?? "private-registry-test/registry:2.8.2";
+const unique = `e2e-${process.pid}-${randomBytes(3).toString("hex")}`;
+const name = `registry-${unique}.test`;
+const hostsLine = `::1 ${name}`;
+const containerdSocket = "/var/run/docker/containerd/containerd.sock";
+
+async function addHostsLine(): Promise<void> {
+    const hosts = await readFile("/etc/hosts", "utf8");
+    if (!hosts.split("\n").includes(hostsLine)) await writeFile("/etc/hosts", `${hosts.replace(/\n?$/, "\n")}${hostsLine}\n`);
+}
+
+async function removeHostsLine(): Promise<void> {
+    const hosts = await readFile("/etc/hosts", "utf8");
+    await writeFile("/etc/hosts", hosts.split("\n").filter((line) => line !== hostsLine).join("\n"));
+}
+
+describe("end to end: Docker and containerd on a client host trust the registry through the component's command", () => {
+    let sshd: Sshd;
+    let rendered: RenderedRegistry;
+    let container: ContainerInputs;
+    let forwarder: Server;
+    let address: string;
+    let ref: string;
+    let work: string;
+    let command: { create: string; delete: string; stdin: string };
+    /** The docker CLI with its own config folder, so the tests' logins stay out of root's. */
+    const docker = (args: string[], stdin?: string) => runProcess("docker", ["--config", join(work, "docker"), ...args], stdin);
+    const login = () => docker(["login", "--username", "admin", "--password-stdin", address], rendered.outputs.passwords.admin);
+    const userConfig = `/home/${sudoUser}/.docker/config.json`;
+
+    before(async () => {
+        await requireDockerAndImage(image);
+        await ensureTestUsers();
+        sshd = await startSshd();
+        const port = await freePort();
+        rendered = await renderRegistry(
+            {
+                hostnames: [name],
+                port,
+                bindAddress: "127.0.0.1",
+                users: ["admin", "ci"],
+                image,
+                containerName: `registry-${unique}`,
+                dataVolumeName: `registry-${unique}-data`,
+                sshPrivateKey: sshd.privateKey,
+                clients: [
+                    { name: "node", host: "127.0.0.1", port: sshd.port, user: sudoUser, hostKey: sshd.hostKey, runtimes: ["docker", "containerd"], dockerLogin: "ci" },
+                ],
+            },
+            { tls: "openssl" },
+        );
+        address = rendered.outputs.address;
+        ref = `${address}/e2e/busybox:1`;
+        command = rendered.mocks.inputsOf("registry-client-node") as unknown as typeof command;
+        container = rendered.mocks.inputsOf("registry-container") as ContainerInputs;
+        await removeContainerAndVolume(container.name!, rendered.outputs.dataVolumeName);
+        await dockerCli("volume", "create", rendered.outputs.dataVolumeName);
+        await runContainer(container);
+        forwarder = await forwardIpv6Loopback(port);
+        await addHostsLine();
+
+        // A one-binary test image: busybox, imported (no pull from anywhere).
+        work = await mkdtemp(join(tmpdir(), "trust-e2e-"));
+        await mkdir(join(work, "rootfs/bin"), { recursive: true });
+        await copyFile("/bin/busybox", join(work, "rootfs/bin/busybox"));
+        const imported = await runProcess("bash", ["-c", `tar -C ${join(work, "rootfs")} -c . | docker import - ${ref}`]);
+        assert.equal(imported.code, 0, imported.stderr);
+    });
+
+    after(async () => {
+        if (command && sshd) await sshd.run(sudoUser, command.delete);
+        await sshd?.stop();
+        forwarder?.close();
+        await removeHostsLine();
+        if (container?.name) await removeContainerAndVolume(container.name, rendered.outputs.dataVolumeName);
+        if (ref) await runProcess("docker", ["rmi", "-f", ref]);
+        if (work) await rm(work, { recursive: true, force: true });
+    });
+
+    test("before the command: docker login fails on the unknown CA", async () => {
+        assert.equal(existsSync(`/etc/docker/certs.d/${address}`), false);
+        const result = await login();
+        assert.notEqual(result.code, 0);
+        assert.match(result.stderr, /x509: certificate signed by unknown authority/);
+    });
+
+    test("after the create command over SSH: login, push, rmi, pull, run; the SSH user is logged in; nothing secret printed", async () => {
+        const created = await sshd.run(sudoUser, command.create, command.stdin);
+        assert.equal(created.code, 0, created.stderr);
+        for (const password of Object.values(rendered.outputs.passwords)) {
+            assert.ok(!created.stdout.includes(password) && !created.stderr.includes(password), "no password in the output");
+        }
+        assert.match(created.stdout, new RegExp(`installed /etc/docker/certs.d/${address.replace(/\./g, "\\.")}/ca.crt`));
+        assert.match(created.stdout, new RegExp(`docker login ${address.replace(/\./g, "\\.")}: ${sudoUser} is logged in as ci`));
+
+        const loggedIn = await login();
+        assert.equal(loggedIn.code, 0, loggedIn.stderr);
+        for (const step of [["push", ref], ["rmi", ref], ["pull", ref], ["run", "--rm", ref, "/bin/busybox", "true"]]) {
+            const result = await docker(step);
+            assert.equal(result.code, 0, `docker ${step.join(" ")}: ${result.stderr}`);
+        }
+
+        // The host's own login: the SSH user pulls without logging in.
+        const auths = JSON.parse(await readFile(userConfig, "utf8")).auths as Record<string, unknown>;
+        assert.ok(address in auths, "the SSH user's Docker config has the registry");
+        await runProcess("docker", ["rmi", ref]);
+        const userPull = await runProcess("sudo", ["-n", "-u", sudoUser, "-H", "docker", "pull", ref]);
+        assert.equal(userPull.code, 0, userPull.stderr);
+
+        // containerd (ctr resolves with the hosts dir the script wrote) pulls with the CA from hosts.toml.
+        if (existsSync(containerdSocket)) {
+            const pulled = await runProcess("ctr", [
+                "--address", containerdSocket, "--namespace", unique, "images", "pull",
+                "--hosts-dir", "/etc/containerd/certs.d", "--user", `ci:${rendered.outputs.passwords.ci}`, ref,
+            ]);
+            assert.equal(pulled.code, 0, pulled.stderr);
+            await runProcess("ctr", ["--address", containerdSocket, "--namespace", unique, "images", "rm", ref]);
+        }
+    });
+
+    test("after the delete command: the trust and the login are gone, and Docker fails on the CA again", async () => {
+        const removed = await sshd.run(sudoUser, command.delete);
+        assert.equal(removed.code, 0, removed.stderr);
+        assert.match(removed.stdout, new RegExp(`docker logout ${address.replace(/\./g, "\\.")} for ${sudoUser}`));
+        assert.equal(existsSync(`/etc/docker/certs.d/${address}`), false);
+        assert.equal(existsSync(`/etc/containerd/certs.d/${address}`), false);
+        const auths = JSON.parse(await readFile(userConfig, "utf8")).auths as Record<string, unknown>;
+        assert.ok(!(address in auths), "the SSH user's login is removed");
+
+        await docker(["logout", address]);
+        const result = await login();
+        assert.notEqual(result.code, 0);
+        assert.match(result.stderr, /x509: certificate signed by unknown authority/);
+        if (existsSync(containerdSocket)) {
+            const refused = await runProcess("ctr", [
+                "--address", containerdSocket, "--namespace", unique, "images", "pull",
+                "--hosts-dir", "/etc/containerd/certs.d", "--user", `ci:${rendered.outputs.passwords.ci}`, ref,
+            ]);
+            assert.notEqual(refused.code, 0);
+            assert.match(refused.stderr, /x509: certificate signed by unknown authority/);
+        }
+    });
+});

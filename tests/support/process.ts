@@ -1,0 +1,22 @@
+import { spawn } from "node:child_process";
+
+export interface RunResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs a program to its end with `stdin`; never throws for a non-zero exit. */
+export function runProcess(program: string, args: string[], stdin = ""): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+        child.stdin.on("error", () => undefined);
+        child.stdin.end(stdin);
+    });
+}
