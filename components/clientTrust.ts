@@ -23,6 +23,12 @@ export interface ClientTrustSummary {
     warnings: string;
 }
 
+/** `user@host:port`, through the bastion if any: which machine and account the command runs on. */
+function sshTarget(c: ClientSettings): string {
+    const target = `${c.user}@${c.host}:${c.port}`;
+    return c.proxy ? `${target} via ${c.proxy.user}@${c.proxy.host}:${c.proxy.port}` : target;
+}
+
 /** What the client commands need from the registry. */
 export interface RegistryTrustInputs {
     addresses: string[];
@@ -97,7 +103,15 @@ export function declareClientTrust(
                 stdin,
                 // The command provider replaces the resource when triggers change: the old
                 // trust is removed first (deleteBeforeReplace below), then the new one installed.
-                triggers: [registry.caCertificatePem.apply((pem) => pem ?? ""), registry.addresses.join(","), JSON.stringify(options)],
+                // The SSH target is among them because a changed connection alone is an update
+                // (create runs on the new host): the old host must be cleaned, through the old
+                // connection. A new key for the same target stays an update.
+                triggers: [
+                    registry.caCertificatePem.apply((pem) => pem ?? ""),
+                    registry.addresses.join(","),
+                    JSON.stringify(options),
+                    sshTarget(client),
+                ],
                 addPreviousOutputInEnv: false,
                 logging: "stdoutAndStderr",
             },

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the integration tests need, on a Debian machine, as root:
 # Docker engine, CNCF Distribution 2.8.2 (Debian's docker-registry) as a locally built image,
-# openssl, curl and htpasswd; sshd, sudo and python3 for the client-host tests. Idempotent: reuses a running dockerd and an existing image.
+# openssl, curl and htpasswd; sshd, sudo and python3 for the client-host tests.
+# Idempotent: reuses a running dockerd and an existing image.
 set -euo pipefail
 
 TEST_IMAGE="${REGISTRY_TEST_IMAGE:-private-registry-test/registry:2.8.2}"

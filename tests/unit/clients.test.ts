@@ -129,15 +129,20 @@ test("no secret in any command text, trigger or output: keys sit in the secret c
     for (const secret of secrets) assert.ok(!JSON.stringify(summary).includes(secret.trim()));
 });
 
-test("triggers: the CA, the addresses and the host's options; the command re-runs (replaced) when any changes", async () => {
+test("triggers: the CA, the addresses, the host's options and the SSH target; the command is replaced when any changes", async () => {
     const r = await renderRegistry(args);
     const ca = r.outputs.caCertificatePem!;
     const web1 = r.mocks.inputsOf("registry-client-web1") as unknown as CommandInputs;
     assert.equal(web1.triggers[0], ca);
     assert.equal(web1.triggers[1], "registry.example.com:5000,10.0.0.5:5000");
     assert.deepEqual(JSON.parse(web1.triggers[2]), { runtimes: ["docker"], dockerLogin: "", insecureRegistry: false });
+    assert.equal(web1.triggers[3], "root@10.0.0.21:22");
     const builder = r.mocks.inputsOf("registry-client-builder") as unknown as CommandInputs;
     assert.deepEqual(JSON.parse(builder.triggers[2]), { runtimes: ["docker"], dockerLogin: "ci", insecureRegistry: true });
+    assert.equal(builder.triggers[3], "root@builder.internal:22 via jump@bastion.example.com:22");
+    // A new key for the same machine is no reason to remove and reinstall the trust.
+    const rekeyed = await renderRegistry({ ...args, sshPrivateKey: pulumi.secret(ownKey) });
+    assert.deepEqual((rekeyed.mocks.inputsOf("registry-client-web1") as unknown as CommandInputs).triggers, web1.triggers);
 
     const moved = await renderRegistry({ ...args, port: 5443 });
     const movedWeb1 = moved.mocks.inputsOf("registry-client-web1") as unknown as CommandInputs;
