@@ -14,13 +14,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile, copyFile } from "node:fs/promi
 import { Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { renderRegistry, RenderedRegistry } from "../support/render";
-import { ContainerInputs, dockerCli, removeContainerAndVolume, requireDockerAndImage, runContainer } from "../support/dockerEngine";
+import { RenderedRegistry } from "../support/render";
+import { startTestRegistry, TestRegistry } from "../support/testRegistry";
 import { forwardIpv6Loopback, freePort } from "../support/net";
 import { runProcess } from "../support/process";
 import { ensureTestUsers, startSshd, Sshd, sudoUser } from "../support/sshd";
 
-const image = process.env.REGISTRY_TEST_IMAGE ?? "private-registry-test/registry:2.8.2";
 const unique = `e2e-${process.pid}-${randomBytes(3).toString("hex")}`;
 const name = `registry-${unique}.test`;
 const hostsLine = `::1 ${name}`;
@@ -39,7 +38,7 @@ async function removeHostsLine(): Promise<void> {
 describe("end to end: Docker and containerd on a client host trust the registry through the component's command", () => {
     let sshd: Sshd;
     let rendered: RenderedRegistry;
-    let container: ContainerInputs;
+    let deployed: TestRegistry | undefined;
     let forwarder: Server;
     let address: string;
     let ref: string;
@@ -51,33 +50,20 @@ describe("end to end: Docker and containerd on a client host trust the registry 
     const userConfig = `/home/${sudoUser}/.docker/config.json`;
 
     before(async () => {
-        await requireDockerAndImage(image);
         await ensureTestUsers();
         sshd = await startSshd();
         const port = await freePort();
-        rendered = await renderRegistry(
-            {
-                hostnames: [name],
-                port,
-                bindAddress: "127.0.0.1",
-                users: ["admin", "ci"],
-                image,
-                containerName: `registry-${unique}`,
-                dataVolumeName: `registry-${unique}-data`,
-                sshPrivateKey: sshd.privateKey,
-                clients: [
-                    { name: "node", host: "127.0.0.1", port: sshd.port, user: sudoUser, hostKey: sshd.hostKey, runtimes: ["docker", "containerd"], dockerLogin: "ci" },
-                ],
-            },
-            { tls: "openssl" },
-        );
+        deployed = await startTestRegistry(unique, port, {
+            hostnames: [name],
+            sshPrivateKey: sshd.privateKey,
+            clients: [
+                { name: "node", host: "127.0.0.1", port: sshd.port, user: sudoUser, hostKey: sshd.hostKey, runtimes: ["docker", "containerd"], dockerLogin: "ci" },
+            ],
+        });
+        rendered = deployed.rendered;
         address = rendered.outputs.address;
         ref = `${address}/e2e/busybox:1`;
         command = rendered.mocks.inputsOf("registry-client-node") as unknown as typeof command;
-        container = rendered.mocks.inputsOf("registry-container") as ContainerInputs;
-        await removeContainerAndVolume(container.name!, rendered.outputs.dataVolumeName);
-        await dockerCli("volume", "create", rendered.outputs.dataVolumeName);
-        await runContainer(container);
         forwarder = await forwardIpv6Loopback(port);
         await addHostsLine();
 
@@ -94,7 +80,7 @@ describe("end to end: Docker and containerd on a client host trust the registry 
         await sshd?.stop();
         forwarder?.close();
         await removeHostsLine();
-        if (container?.name) await removeContainerAndVolume(container.name, rendered.outputs.dataVolumeName);
+        await deployed?.remove();
         if (ref) await runProcess("docker", ["rmi", "-f", ref]);
         if (work) await rm(work, { recursive: true, force: true });
     });

@@ -12,19 +12,20 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { renderRegistry, RenderedRegistry } from "../support/render";
-import { ContainerInputs, dockerCli, removeContainerAndVolume, requireDockerAndImage, runContainer } from "../support/dockerEngine";
+import { RenderedRegistry } from "../support/render";
+import { ContainerInputs, dockerCli } from "../support/dockerEngine";
+import { startTestRegistry, testImage as image, TestRegistry } from "../support/testRegistry";
 import { curl } from "../support/curl";
 import { freePort } from "../support/net";
 
 const exec = promisify(execFile);
-const image = process.env.REGISTRY_TEST_IMAGE ?? "private-registry-test/registry:2.8.2";
 const hostname = "registry.test";
 const unique = `it-${process.pid}-${randomBytes(3).toString("hex")}`;
 
 describe("the deployed registry, on the real Docker engine and Distribution 2.8.2", () => {
     let rendered: RenderedRegistry;
     let container: ContainerInputs;
+    let deployed: TestRegistry | undefined;
     let port: number;
     let work: string;
     let caFile: string;
@@ -34,24 +35,9 @@ describe("the deployed registry, on the real Docker engine and Distribution 2.8.
     const auth = (user: string) => ["-u", `${user}:${rendered.outputs.passwords[user]}`];
 
     before(async () => {
-        await requireDockerAndImage(image);
         port = await freePort();
-        rendered = await renderRegistry(
-            {
-                hostnames: [hostname, "127.0.0.1"],
-                port,
-                bindAddress: "127.0.0.1",
-                users: ["admin", "ci"],
-                image,
-                containerName: `registry-${unique}`,
-                dataVolumeName: `registry-${unique}-data`,
-            },
-            { tls: "openssl" },
-        );
-        container = rendered.mocks.inputsOf("registry-container") as ContainerInputs;
-        await removeContainerAndVolume(container.name!, rendered.outputs.dataVolumeName);
-        await dockerCli("volume", "create", rendered.outputs.dataVolumeName);
-        await runContainer(container);
+        deployed = await startTestRegistry(unique, port, { hostnames: [hostname, "127.0.0.1"] });
+        ({ rendered, container } = deployed);
 
         work = await mkdtemp(join(tmpdir(), "registry-it-"));
         caFile = join(work, "ca.pem");
@@ -62,9 +48,7 @@ describe("the deployed registry, on the real Docker engine and Distribution 2.8.
     });
 
     after(async () => {
-        if (container?.name) {
-            await removeContainerAndVolume(container.name, rendered.outputs.dataVolumeName);
-        }
+        await deployed?.remove();
         if (work) await rm(work, { recursive: true, force: true });
     });
 

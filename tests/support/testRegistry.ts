@@ -1,0 +1,38 @@
+/**
+ * A registry deployed for a test: the component evaluated with real (openssl) certificates and
+ * its exact container inputs run on the real Docker engine, on 127.0.0.1, under unique names.
+ */
+import type { PrivateRegistryArgs } from "../../components";
+import { ContainerInputs, dockerCli, removeContainerAndVolume, requireDockerAndImage, runContainer } from "./dockerEngine";
+import { renderRegistry, RenderedRegistry } from "./render";
+
+export const testImage = process.env.REGISTRY_TEST_IMAGE ?? "private-registry-test/registry:2.8.2";
+
+export interface TestRegistry {
+    rendered: RenderedRegistry;
+    container: ContainerInputs;
+    /** Removes the container and its volume. */
+    remove(): Promise<void>;
+}
+
+/** `unique` names the container and volume; `args` add to the defaults (users admin and ci). */
+export async function startTestRegistry(unique: string, port: number, args: Omit<PrivateRegistryArgs, "port">): Promise<TestRegistry> {
+    await requireDockerAndImage(testImage);
+    const rendered = await renderRegistry(
+        {
+            port,
+            bindAddress: "127.0.0.1",
+            users: ["admin", "ci"],
+            image: testImage,
+            containerName: `registry-${unique}`,
+            dataVolumeName: `registry-${unique}-data`,
+            ...args,
+        },
+        { tls: "openssl" },
+    );
+    const container = rendered.mocks.inputsOf("registry-container") as ContainerInputs;
+    await removeContainerAndVolume(container.name!, rendered.outputs.dataVolumeName);
+    await dockerCli("volume", "create", rendered.outputs.dataVolumeName);
+    await runContainer(container);
+    return { rendered, container, remove: () => removeContainerAndVolume(container.name!, rendered.outputs.dataVolumeName) };
+}
