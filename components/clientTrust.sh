@@ -34,6 +34,8 @@ exec </dev/null
 state_dir="$ROOT/var/lib/private-registry"
 manifest="$state_dir/$OWNER.manifest"
 daemon_json="$ROOT/etc/docker/daemon.json"
+# owned: what the manifest listed when the run began, minus what this run has removed since.
+# wanted: what this run keeps or added.
 declare -A owned=() wanted=()
 changes=0
 if [ -f "$manifest" ]; then
@@ -42,7 +44,38 @@ if [ -f "$manifest" ]; then
   done <"$manifest"
 fi
 keep() { wanted["$1"]=1; }
+disown_entry() { unset 'owned[$1]'; }
 changed() { say "$*"; changes=$((changes + 1)); }
+
+# Writes the manifest: what is wanted, plus, after a failure, everything owned and not yet
+# removed, so that the next run or the delete still knows what this stack wrote.
+write_manifest() {
+  local entry tmp
+  {
+    for entry in "${!wanted[@]}"; do say "$entry"; done
+    if [ "$1" = failed ]; then for entry in "${!owned[@]}"; do say "$entry"; done; fi
+  } | sort -u >"$state_dir/.$OWNER.next"
+  if [ ! -s "$state_dir/.$OWNER.next" ]; then
+    rm -f "$state_dir/.$OWNER.next" "$manifest"
+    rmdir "$state_dir" 2>/dev/null || true
+    return 0
+  fi
+  tmp="$state_dir/.$OWNER.next"
+  chmod 0644 "$tmp"
+  if cmp -s "$tmp" "$manifest"; then rm -f "$tmp"; else mv -f "$tmp" "$manifest"; fi
+}
+mkdir -p -m 0755 "$state_dir"
+trap 'status=$?; if [ "$status" -ne 0 ]; then write_manifest failed; fi' EXIT
+
+# True when another stack's (or client's) manifest on this host lists the entry: such files,
+# folders, logins and daemon.json entries are shared, and only the last owner removes them.
+others_own() {
+  local other
+  for other in "$state_dir"/*.manifest; do
+    if [ "$other" != "$manifest" ] && [ -f "$other" ] && grep -qxF -- "$1" "$other"; then return 0; fi
+  done
+  return 1
+}
 
 # Runs a command as the user whose Docker is logged in (the SSH user).
 as_user() {
@@ -51,12 +84,19 @@ as_user() {
   if [ "$user" = "$(id -un)" ]; then "$@"; else sudo -n -u "$user" -H -- "$@"; fi
 }
 
+# True when the user's Docker config already has credentials for the address.
+logged_in() {
+  local home
+  home=$(getent passwd "$1" | cut -d: -f6)
+  grep -qF -- "\"$2\"" "${home:-/nonexistent}/.docker/config.json" 2>/dev/null
+}
+
 # Edits daemon.json with Python's JSON parser: keeps every other key, never appends text.
 # Usage: daemon_json_edit check|edit DELETE_IF_EMPTY ADD... -- REMOVE...
 daemon_json_edit() {
   python3 - "$daemon_json" "$@" <<'PY'
 import json, os, sys
-path, mode, delete_if_empty = sys.argv[1], sys.argv[2], sys.argv[3] == "yes"
+path, mode, delete_if_empty = os.path.realpath(sys.argv[1]), sys.argv[2], sys.argv[3] == "yes"
 rest = sys.argv[4:]
 add, remove = rest[:rest.index("--")], rest[rest.index("--") + 1:]
 def fail(message):
@@ -73,7 +113,7 @@ if not isinstance(config, dict):
 current = config.get("insecure-registries", [])
 if not isinstance(current, list) or not all(isinstance(x, str) for x in current):
     fail("%s: insecure-registries is not a list of strings; nothing was changed" % path)
-if mode == "check":
+if mode == "check" or (not existed and not add):
     sys.exit(0)
 result = [x for x in current if x not in remove]
 added = [a for a in add if a not in result]
@@ -93,7 +133,7 @@ if existed:
         f.write(text)
     os.chmod(backup, file_mode)
     print("backup " + backup)
-if not config and delete_if_empty:
+if not config and delete_if_empty and existed:
     os.remove(path)
     print("deleted " + path)
     sys.exit(0)
@@ -112,8 +152,7 @@ PY
 reload_docker() {
   local pid
   if [ -z "$ROOT" ] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker 2>/dev/null; then
-    systemctl reload docker
-    say "reloaded Docker (systemctl reload docker)"
+    if systemctl reload docker; then say "reloaded Docker (systemctl reload docker)"; else warn "systemctl reload docker failed; reload Docker yourself"; fi
     return
   fi
   pid=$(cat "$ROOT/var/run/docker.pid" 2>/dev/null || true)
@@ -152,7 +191,7 @@ done
 for spec in ${FILES[@]+"${FILES[@]}"}; do
   IFS='|' read -r path mode content <<<"$spec"
   if [ -e "$ROOT$path" ] && [ -z "${owned["file $path"]:-}" ] && ! printf '%s' "$content" | base64 -d | cmp -s - "$ROOT$path"; then
-    conflicts+=("$path")
+    if others_own "file $path"; then conflicts+=("$path (written by another stack, with other content)"); else conflicts+=("$path"); fi
   fi
 done
 if [ "${#conflicts[@]}" -gt 0 ]; then
@@ -171,7 +210,7 @@ fi
 # 2. Directories (top-down) and files.
 for dir in ${DIRS[@]+"${DIRS[@]}"}; do
   if [ -d "$ROOT$dir" ]; then
-    if [ -n "${owned["dir $dir"]:-}" ]; then keep "dir $dir"; fi
+    if [ -n "${owned["dir $dir"]:-}" ] || others_own "dir $dir"; then keep "dir $dir"; fi
   else
     mkdir -m 0755 "$ROOT$dir"
     keep "dir $dir"
@@ -182,7 +221,12 @@ for spec in ${FILES[@]+"${FILES[@]}"}; do
   IFS='|' read -r path mode content <<<"$spec"
   target="$ROOT$path"
   if [ -e "$target" ] && [ -z "${owned["file $path"]:-}" ]; then
-    say "$path is already there with the same content; left as it is (not ours)"
+    if others_own "file $path"; then
+      keep "file $path"
+      say "$path: shared with another stack that wrote the same content"
+    else
+      say "$path is already there with the same content; left as it is (not ours)"
+    fi
     continue
   fi
   tmp=$(mktemp "$target.XXXXXX")
@@ -199,19 +243,28 @@ for spec in ${FILES[@]+"${FILES[@]}"}; do
   keep "file $path"
 done
 
-# 3. Docker logins of the SSH user, through stdin. Entries: "login <address> <user>".
+# 3. Docker logins of the SSH user, through stdin. Entries: "login <address> <user>". A login
+# that was there before, and is not ours, is left as it is.
 for address in ${LOGINS[@]+"${LOGINS[@]}"}; do
+  entry="login $address $login_as"
+  if [ -z "${owned[$entry]:-}" ] && ! others_own "$entry" && logged_in "$login_as" "$address"; then
+    warn "$login_as is already logged in to $address with other credentials; left as it is"
+    continue
+  fi
   if ! out=$(printf '%s\n' "$password" | as_user "$login_as" docker login --username "$LOGIN_USER" --password-stdin "$address" 2>&1); then
     fail "docker login $address as registry user $LOGIN_USER (for $login_as) failed: $out"
   fi
-  keep "login $address $login_as"
+  keep "$entry"
   say "docker login $address: $login_as is logged in as $LOGIN_USER"
 done
 while IFS= read -r entry; do
   if [ -z "$entry" ]; then continue; fi
   address=${entry% *}
   user=${entry#* }
-  if as_user "$user" docker logout "$address" >/dev/null 2>&1; then
+  disown_entry "login $entry"
+  if others_own "login $entry"; then
+    say "docker login $address for $user: kept for another stack"
+  elif as_user "$user" docker logout "$address" >/dev/null 2>&1; then
     changed "docker logout $address for $user"
   else
     warn "docker logout $address for $user failed; remove its entry from ~$user/.docker/config.json by hand"
@@ -223,14 +276,20 @@ done < <(stale_of_kind login)
 if [ -n "$owned_insecure" ] || [ "${#INSECURE[@]}" -gt 0 ]; then
   remove=()
   while IFS= read -r address; do
-    if [ -n "$address" ] && ! listed "$address" ${INSECURE[@]+"${INSECURE[@]}"}; then remove+=("$address"); fi
+    if [ -z "$address" ] || listed "$address" ${INSECURE[@]+"${INSECURE[@]}"}; then continue; fi
+    if others_own "insecure $address"; then say "insecure-registries: $address kept for another stack"; else remove+=("$address"); fi
   done <<<"$owned_insecure"
   delete_if_empty=no
   if [ -n "${owned["created /etc/docker/daemon.json"]:-}" ]; then delete_if_empty=yes; fi
   edit_output=$(daemon_json_edit edit "$delete_if_empty" ${INSECURE[@]+"${INSECURE[@]}"} -- ${remove[@]+"${remove[@]}"})
   for address in ${INSECURE[@]+"${INSECURE[@]}"}; do
-    if [ -n "${owned["insecure $address"]:-}" ] || grep -qxF "added $address" <<<"$edit_output"; then keep "insecure $address"; fi
+    if [ -n "${owned["insecure $address"]:-}" ] || grep -qxF "added $address" <<<"$edit_output" || others_own "insecure $address"; then
+      keep "insecure $address"
+    fi
   done
+  while IFS= read -r address; do
+    if [ -n "$address" ]; then disown_entry "insecure $address"; fi
+  done <<<"$owned_insecure"
   if [ "${#INSECURE[@]}" -gt 0 ]; then
     if grep -q '^created ' <<<"$edit_output" || [ "$delete_if_empty" = yes ]; then keep "created /etc/docker/daemon.json"; fi
     if grep -q '^backup ' <<<"$edit_output" || [ -n "${owned["backup /etc/docker/daemon.json.private-registry.bak"]:-}" ]; then
@@ -239,6 +298,10 @@ if [ -n "$owned_insecure" ] || [ "${#INSECURE[@]}" -gt 0 ]; then
   elif [ -n "${owned["backup /etc/docker/daemon.json.private-registry.bak"]:-}" ] || grep -q '^backup ' <<<"$edit_output"; then
     # The backup is ours too; once none of our entries is left, it goes.
     rm -f "$daemon_json.private-registry.bak"
+  fi
+  if [ "${#INSECURE[@]}" -eq 0 ]; then
+    disown_entry "created /etc/docker/daemon.json"
+    disown_entry "backup /etc/docker/daemon.json.private-registry.bak"
   fi
   if grep -qE '^(created|changed|deleted) ' <<<"$edit_output"; then
     for address in ${remove[@]+"${remove[@]}"}; do changed "insecure-registries: removed $address"; done
@@ -250,13 +313,24 @@ if [ -n "$owned_insecure" ] || [ "${#INSECURE[@]}" -gt 0 ]; then
   fi
 fi
 
-# 5. Files and directories this stack wrote and no longer wants (children before parents).
+# 5. Files and directories this stack wrote and no longer wants (children before parents);
+# what another stack's manifest also lists stays for that stack.
 while IFS= read -r path; do
-  if [ -n "$path" ]; then rm -f "$ROOT$path" && changed "removed $path"; fi
+  if [ -z "$path" ]; then continue; fi
+  disown_entry "file $path"
+  if others_own "file $path"; then
+    say "$path: kept for another stack"
+  else
+    rm -f "$ROOT$path"
+    changed "removed $path"
+  fi
 done < <(stale_of_kind file)
 while IFS= read -r dir; do
   if [ -z "$dir" ]; then continue; fi
-  if rmdir "$ROOT$dir" 2>/dev/null; then
+  disown_entry "dir $dir"
+  if others_own "dir $dir"; then
+    continue
+  elif rmdir "$ROOT$dir" 2>/dev/null; then
     changed "removed $dir"
   elif [ -d "$ROOT$dir" ]; then
     warn "left $dir in place: it holds files this stack did not write"
@@ -266,16 +340,20 @@ done < <(stale_of_kind dir)
 # 6. containerd reads certs.d only when its config_path names the folder. It reads hosts.toml
 # on every pull, so nothing here needs a restart; its own config is never edited.
 if [ -n "$CONTAINERD_CERTS_DIR" ]; then
-  # The merged config (imports and defaults included) when containerd is installed, else the file.
+  # containerd's merged config (imports and defaults included) and the file itself. containerd
+  # 1.x writes the value in double quotes, 2.x in single quotes.
   containerd_config="$ROOT/etc/containerd/config.toml"
-  if command -v containerd >/dev/null 2>&1 && [ -f "$containerd_config" ]; then
-    effective=$(containerd --config "$containerd_config" config dump 2>/dev/null || cat "$containerd_config")
-  elif command -v containerd >/dev/null 2>&1; then
-    effective=$(containerd config default 2>/dev/null || true)
-  else
-    effective=$(cat "$containerd_config" 2>/dev/null || true)
+  effective=
+  if command -v containerd >/dev/null 2>&1; then
+    if [ -f "$containerd_config" ]; then
+      effective=$(containerd --config "$containerd_config" config dump 2>/dev/null || true)
+    else
+      effective=$(containerd config default 2>/dev/null || true)
+    fi
   fi
-  config_path=$(sed -n 's/^[[:space:]]*config_path[[:space:]]*=[[:space:]]*"\(.*\)"[[:space:]]*$/\1/p' <<<"$effective" | head -n 1)
+  effective+=$'\n'$(cat "$containerd_config" 2>/dev/null || true)
+  config_path=$(sed -n "s/^[[:space:]]*config_path[[:space:]]*=[[:space:]]*[\"']\\(.*\\)[\"'][[:space:]]*\$/\\1/p" <<<"$effective" | grep -v '^$' | tr '\n' ':' || true)
+  config_path=${config_path%:}
   case ":$config_path:" in
     *":$CONTAINERD_CERTS_DIR:"*) say "containerd reads $CONTAINERD_CERTS_DIR (config_path); no restart needed" ;;
     *) warn "containerd's config_path is ${config_path:-not set}, so Kubernetes (CRI) pulls ignore $CONTAINERD_CERTS_DIR until you set config_path = \"$CONTAINERD_CERTS_DIR\" in the registry section of /etc/containerd/config.toml and restart containerd; nerdctl and ctr --hosts-dir use it already" ;;
@@ -283,14 +361,5 @@ if [ -n "$CONTAINERD_CERTS_DIR" ]; then
 fi
 
 # 7. The manifest: what this stack owns on this host now.
-if [ "${#wanted[@]}" -eq 0 ]; then
-  if [ -f "$manifest" ]; then rm -f "$manifest"; fi
-  rmdir "$state_dir" 2>/dev/null || true
-else
-  mkdir -p -m 0755 "$state_dir"
-  tmp=$(mktemp "$manifest.XXXXXX")
-  for entry in "${!wanted[@]}"; do say "$entry"; done | sort >"$tmp"
-  chmod 0644 "$tmp"
-  if cmp -s "$tmp" "$manifest"; then rm -f "$tmp"; else mv -f "$tmp" "$manifest"; fi
-fi
+write_manifest done
 if [ "$changes" -eq 0 ]; then say "nothing to change"; fi

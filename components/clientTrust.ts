@@ -11,7 +11,7 @@ export interface ClientTrustSummary {
     runtimes: ClientRuntime[];
     /** Registry addresses the host trusts. */
     addresses: string[];
-    /** Files the stack keeps on the host (CA certificates, containerd `hosts.toml`). */
+    /** Files the host should have (CA certificates, containerd `hosts.toml`); the run's report says which it wrote. */
     files: string[];
     /** Registry user the SSH user's Docker is logged in as, or "" for none. */
     dockerLogin: string;

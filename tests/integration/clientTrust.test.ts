@@ -71,7 +71,9 @@ describe("client trust scripts over a real sshd, into a host root", () => {
     let sshd: Sshd;
     let rendered: RenderedRegistry;
     const roots: string[] = [];
-    const commandOf = (client: string) => rendered.mocks.inputsOf(`registry-client-${client}`) as unknown as Command;
+    const commands = new Map<string, Command>();
+    let loginPassword: string;
+    const commandOf = (client: string) => commands.get(client)!;
     const run = async (user: string, client: string, action: "create" | "delete", root: string): Promise<RunResult> => {
         const c = commandOf(client);
         return sshd.run(user, reroot(c[action], root), c.stdin);
@@ -89,14 +91,34 @@ describe("client trust scripts over a real sshd, into a host root", () => {
         rendered = await renderRegistry({
             hostnames: ["registry.test", "10.1.2.3"],
             port: 5000,
+            users: ["admin", "ci"],
             sshPrivateKey: sshd.privateKey,
             clients: [
                 { name: "both", ...client, runtimes: ["docker", "containerd"] },
                 { name: "legacy", ...client, insecureRegistry: true },
                 { name: "sudo", ...client, user: sudoUser },
                 { name: "nosudo", ...client, user: plainUser },
+                { name: "renamed", ...client, runtimes: ["docker", "containerd"] },
             ],
         });
+        for (const c of ["both", "legacy", "sudo", "nosudo", "renamed"]) {
+            commands.set(c, rendered.mocks.inputsOf(`registry-client-${c}`) as unknown as Command);
+        }
+        // Logins reach out to the registry: only names that resolve nowhere (or to loopback) here.
+        const logins = await renderRegistry({
+            hostnames: ["registry.test"],
+            port: 5000,
+            users: ["admin", "ci"],
+            sshPrivateKey: sshd.privateKey,
+            clients: [
+                { name: "login", ...client, dockerLogin: "ci" },
+                { name: "sudologin", ...client, user: sudoUser, dockerLogin: "ci" },
+            ],
+        });
+        loginPassword = logins.outputs.passwords.ci;
+        for (const c of ["login", "sudologin"]) {
+            commands.set(c, logins.mocks.inputsOf(`registry-client-${c}`) as unknown as Command);
+        }
     });
 
     after(async () => {
@@ -236,7 +258,7 @@ describe("client trust scripts over a real sshd, into a host root", () => {
         assert.deepEqual(await snapshot(other), before);
     });
 
-    test("containerd: says whether containerd's config_path reads certs.d, and never restarts it", async () => {
+    test("containerd: says whether containerd's config_path reads certs.d (1.x and 2.x quoting); its config.toml is left alone", async () => {
         const configured = await newRoot();
         await mkdir(join(configured, "etc/containerd"), { recursive: true });
         await writeFile(
@@ -250,11 +272,102 @@ describe("client trust scripts over a real sshd, into a host root", () => {
         assert.equal((await run("root", "both", "delete", configured)).code, 0);
         assert.ok(existsSync(join(configured, "etc/containerd/config.toml")), "containerd's own config is never touched");
 
+        // containerd 2.x writes TOML strings in single quotes, and reads certs.d by default.
+        const v2 = await newRoot();
+        await mkdir(join(v2, "etc/containerd"), { recursive: true });
+        await writeFile(join(v2, "etc/containerd/config.toml"), "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d:/etc/docker/certs.d'\n");
+        const reads2 = await run("root", "both", "create", v2);
+        assert.equal(reads2.code, 0, reads2.stderr);
+        assert.match(reads2.stdout, /containerd reads \/etc\/containerd\/certs\.d \(config_path\)/);
+        assert.equal((await run("root", "both", "delete", v2)).code, 0);
+
         const unconfigured = await newRoot();
         const warned = await run("root", "both", "create", unconfigured);
         assert.equal(warned.code, 0, warned.stderr);
         assert.match(warned.stderr, /containerd's config_path is not set, so Kubernetes \(CRI\) pulls ignore \/etc\/containerd\/certs\.d until you set config_path/);
         assert.equal((await run("root", "both", "delete", unconfigured)).code, 0);
         assert.equal(existsSync(join(unconfigured, "etc/containerd")), false, "the folders this stack created go too");
+    });
+
+    test("a changed plan is reconciled in place: a new CA is updated, a dropped address and runtime are removed", async () => {
+        const provided = (ca: string, hostnames: string[], runtimes: ("docker" | "containerd")[]) =>
+            renderRegistry({
+                hostnames,
+                port: 5000,
+                tlsCertificate: "SERVER CERT",
+                tlsPrivateKey: "SERVER KEY",
+                tlsCaCertificate: ca,
+                sshPrivateKey: sshd.privateKey,
+                clients: [{ name: "both", host: "127.0.0.1", port: sshd.port, runtimes }],
+            }).then((r) => r.mocks.inputsOf("registry-client-both") as unknown as Command);
+        const v1 = await provided("CA ONE", ["registry.test", "10.1.2.3"], ["docker", "containerd"]);
+        const v2 = await provided("CA TWO", ["registry.test"], ["docker"]);
+        const root = await newRoot();
+        const before = await snapshot(root);
+        assert.equal((await sshd.run("root", reroot(v1.create, root))).code, 0);
+        const updated = await sshd.run("root", reroot(v2.create, root));
+        assert.equal(updated.code, 0, updated.stderr);
+        assert.match(updated.stdout, /updated \/etc\/docker\/certs\.d\/registry\.test:5000\/ca\.crt/);
+        assert.match(updated.stdout, /removed \/etc\/docker\/certs\.d\/10\.1\.2\.3:5000\/ca\.crt/);
+        assert.match(updated.stdout, /removed \/etc\/containerd\n/);
+        assert.equal(await readFile(join(root, "etc/docker/certs.d/registry.test:5000/ca.crt"), "utf8"), "CA TWO\n");
+        assert.equal(existsSync(join(root, "etc/docker/certs.d/10.1.2.3:5000")), false);
+        assert.equal(existsSync(join(root, "etc/containerd")), false);
+        assert.equal((await sshd.run("root", reroot(v2.delete, root))).code, 0);
+        assert.deepEqual(await snapshot(root), before);
+    });
+
+    test("a run that fails half-way keeps what it wrote in the manifest, so the delete still removes it", async () => {
+        const root = await newRoot();
+        const before = await snapshot(root);
+        // docker login to registry.test fails here (the name does not resolve): after the CA files were written.
+        const failed = await run("root", "login", "create", root);
+        assert.equal(failed.code, 1);
+        assert.match(failed.stderr, /docker login registry\.test:5000 as registry user ci \(for root\) failed/);
+        assert.ok(!failed.stderr.includes(loginPassword) && !failed.stdout.includes(loginPassword));
+        const manifest = await readFile(join(root, "var/lib/private-registry/private-registry.test.registry.login.manifest"), "utf8");
+        assert.ok(manifest.includes("file /etc/docker/certs.d/registry.test:5000/ca.crt\n"));
+        assert.ok(!manifest.includes("login "), "a login that failed is not recorded");
+        const removed = await run("root", "login", "delete", root);
+        assert.equal(removed.code, 0, removed.stderr);
+        assert.deepEqual(await snapshot(root), before);
+    });
+
+    test("files two owners wrote (a renamed client, a second stack) stay until the last owner removes them", async () => {
+        const root = await newRoot();
+        const before = await snapshot(root);
+        assert.equal((await run("root", "both", "create", root)).code, 0);
+        const second = await run("root", "renamed", "create", root);
+        assert.equal(second.code, 0, second.stderr);
+        assert.match(second.stdout, /\/etc\/docker\/certs\.d\/registry\.test:5000\/ca\.crt: shared with another stack/);
+        // Renaming a client creates the new command first and deletes the old one last.
+        const oldGone = await run("root", "both", "delete", root);
+        assert.equal(oldGone.code, 0, oldGone.stderr);
+        assert.match(oldGone.stdout, /ca\.crt: kept for another stack/);
+        assert.ok(existsSync(join(root, "etc/docker/certs.d/registry.test:5000/ca.crt")));
+        assert.ok(existsSync(join(root, "etc/containerd/certs.d/10.1.2.3:5000/hosts.toml")));
+        assert.equal((await run("root", "renamed", "delete", root)).code, 0);
+        assert.deepEqual(await snapshot(root), before);
+    });
+
+    test("a Docker login that was there before is left alone, and not logged out on delete", async () => {
+        const config = `/home/${sudoUser}/.docker/config.json`;
+        const previous = existsSync(config) ? await readFile(config, "utf8") : undefined;
+        const theirs = '{\n\t"auths": {\n\t\t"registry.test:5000": {\n\t\t\t"auth": "dGhlaXI6b3du"\n\t\t}\n\t}\n}';
+        await mkdir(`/home/${sudoUser}/.docker`, { recursive: true });
+        await writeFile(config, theirs);
+        try {
+            const root = await newRoot();
+            const created = await run(sudoUser, "sudologin", "create", root);
+            assert.equal(created.code, 0, created.stderr);
+            assert.match(created.stderr, new RegExp(`${sudoUser} is already logged in to registry\\.test:5000 with other credentials; left as it is`));
+            const manifest = await readFile(join(root, "var/lib/private-registry/private-registry.test.registry.sudologin.manifest"), "utf8");
+            assert.ok(!manifest.includes("login registry.test:5000"));
+            assert.equal((await run(sudoUser, "sudologin", "delete", root)).code, 0);
+            assert.equal(await readFile(config, "utf8"), theirs);
+        } finally {
+            if (previous === undefined) await rm(config, { force: true });
+            else await writeFile(config, previous);
+        }
     });
 });

@@ -116,7 +116,8 @@ describe("end to end: Docker and containerd on a client host trust the registry 
         assert.equal(userPull.code, 0, userPull.stderr);
 
         // containerd (ctr resolves with the hosts dir the script wrote) pulls with the CA from hosts.toml.
-        if (existsSync(containerdSocket)) {
+        assert.ok(existsSync(containerdSocket), `dockerd's containerd socket ${containerdSocket} is missing`);
+        {
             const pulled = await runProcess("ctr", [
                 "--address", containerdSocket, "--namespace", unique, "images", "pull",
                 "--hosts-dir", "/etc/containerd/certs.d", "--user", `ci:${rendered.outputs.passwords.ci}`, ref,
@@ -139,7 +140,7 @@ describe("end to end: Docker and containerd on a client host trust the registry 
         const result = await login();
         assert.notEqual(result.code, 0);
         assert.match(result.stderr, /x509: certificate signed by unknown authority/);
-        if (existsSync(containerdSocket)) {
+        {
             const refused = await runProcess("ctr", [
                 "--address", containerdSocket, "--namespace", unique, "images", "pull",
                 "--hosts-dir", "/etc/containerd/certs.d", "--user", `ci:${rendered.outputs.passwords.ci}`, ref,
