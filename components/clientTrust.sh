@@ -1,6 +1,6 @@
 # Body of the client trust script. components/trustScript.ts puts the settings of one client
-# host above it (ACTION, OWNER, ROOT, DIRS, FILES, INSECURE, LOGINS, LOGIN_USER,
-# CONTAINERD_CERTS_DIR) and ships the whole text as one `bash -c` command.
+# host above it (ACTION, OWNER, ROOT, DIRS, FILES as path|mode|index into CONTENTS (base64),
+# INSECURE, LOGINS, LOGIN_USER, CONTAINERD_CERTS_DIR) and ships the whole text as one `bash -c` command.
 #
 # It reconciles the host with those settings: what this stack wrote before is listed in a
 # manifest, $ROOT/var/lib/private-registry/$OWNER.manifest, so a run adds what is missing,
@@ -189,7 +189,8 @@ for dir in ${DIRS[@]+"${DIRS[@]}"}; do
   if [ -e "$ROOT$dir" ] && [ ! -d "$ROOT$dir" ]; then conflicts+=("$dir (not a directory)"); fi
 done
 for spec in ${FILES[@]+"${FILES[@]}"}; do
-  IFS='|' read -r path mode content <<<"$spec"
+  IFS='|' read -r path mode index <<<"$spec"
+  content=${CONTENTS[$index]}
   if [ -e "$ROOT$path" ] && [ -z "${owned["file $path"]:-}" ] && ! printf '%s' "$content" | base64 -d | cmp -s - "$ROOT$path"; then
     if others_own "file $path"; then conflicts+=("$path (written by another stack, with other content)"); else conflicts+=("$path"); fi
   fi
@@ -218,7 +219,8 @@ for dir in ${DIRS[@]+"${DIRS[@]}"}; do
   fi
 done
 for spec in ${FILES[@]+"${FILES[@]}"}; do
-  IFS='|' read -r path mode content <<<"$spec"
+  IFS='|' read -r path mode index <<<"$spec"
+  content=${CONTENTS[$index]}
   target="$ROOT$path"
   if [ -e "$target" ] && [ -z "${owned["file $path"]:-}" ]; then
     if others_own "file $path"; then

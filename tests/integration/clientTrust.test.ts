@@ -219,6 +219,12 @@ describe("client trust scripts over a real sshd, into a host root", () => {
         assert.match(first.stderr, /Docker is not running/);
         assert.equal((await run("root", "legacy", "delete", missing)).code, 0);
         assert.equal(existsSync(join(missing, "etc/docker/daemon.json")), false, "a daemon.json this stack created goes again");
+        // Created by the stack, then deleted by hand: the delete neither fails nor writes a new one.
+        assert.equal((await run("root", "legacy", "create", missing)).code, 0);
+        await rm(join(missing, "etc/docker/daemon.json"));
+        const afterManualDelete = await run("root", "legacy", "delete", missing);
+        assert.equal(afterManualDelete.code, 0, afterManualDelete.stderr);
+        assert.equal(existsSync(join(missing, "etc/docker/daemon.json")), false);
 
         const empty = await newRoot();
         await mkdir(join(empty, "etc/docker"));

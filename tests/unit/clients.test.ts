@@ -161,15 +161,18 @@ test("create installs the CA for every address and runtime; delete is the same s
     assert.equal(owner, "private-registry.test.registry.web1");
     assert.ok(web1.create.includes(`OWNER='\\''${owner}'\\''`));
     for (const address of ["registry.example.com:5000", "10.0.0.5:5000"]) {
-        assert.ok(web1.create.includes(`/etc/docker/certs.d/${address}/ca.crt|0644|${Buffer.from(r.outputs.caCertificatePem! + "\n").toString("base64")}`));
+        assert.ok(web1.create.includes(`/etc/docker/certs.d/${address}/ca.crt|0644|0`));
     }
+    // The CA once, however many paths get it.
+    const caBase64 = Buffer.from(r.outputs.caCertificatePem! + "\n").toString("base64");
+    assert.ok(web1.create.includes(`CONTENTS=('\\''${caBase64}'\\'')`));
     assert.ok(!web1.create.includes("/etc/containerd/certs.d/registry"), "docker only by default");
     assert.ok(web1.delete.includes("ACTION=remove"));
     assert.ok(web1.delete.includes(`OWNER='\\''${owner}'\\''`));
     assert.ok(web1.delete.includes("FILES=()"));
 
     const node = r.mocks.inputsOf("registry-client-k8s-node") as unknown as CommandInputs;
-    assert.ok(node.create.includes("/etc/containerd/certs.d/registry.example.com:5000/hosts.toml|0644|"));
+    assert.ok(node.create.includes("/etc/containerd/certs.d/registry.example.com:5000/hosts.toml|0644|1"));
     assert.ok(!node.create.includes("/etc/docker/certs.d"));
     assert.ok(node.create.includes("CONTAINERD_CERTS_DIR='\\''/etc/containerd/certs.d'\\''"));
 });
