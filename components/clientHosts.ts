@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isAbsolute } from "node:path";
 import { isDnsName, isHostAddress } from "./hostnames";
+import { notAllowed, RegistryConfigError } from "./problems";
 
 /** Container runtimes a client host can be configured for. */
 export type ClientRuntime = "docker" | "containerd";
@@ -129,13 +130,12 @@ const publicKeyLine = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ss
  */
 export function findClientProblems(clients: readonly ClientSettings[], users: readonly string[], sharedKey: boolean): string[] {
     const problems: string[] = [];
-    const show = (value: unknown) => JSON.stringify(value);
     const names = clients.map((c) => String(c.name).toLowerCase());
 
     clients.forEach((c, i) => {
         const key = `clients[${i}]`;
         const at = `${key}${typeof c.name === "string" && c.name ? ` (${c.name})` : ""}`;
-        const bad = (key: string, value: unknown, allowed: string) => problems.push(`${at}.${key}: ${show(value)} is not allowed; ${allowed}`);
+        const bad = (key: string, value: unknown, allowed: string) => problems.push(notAllowed(`${at}.${key}`, value, allowed));
         const port = (key: string, value: number) => {
             if (!Number.isInteger(value) || value < 1 || value > 65535) bad(key, value, "expected a whole number from 1 to 65535");
         };
@@ -199,12 +199,12 @@ const stringKeys = ["name", "host", "user", "privateKey", "agentSocket", "hostKe
 export function clientsFromConfig(value: unknown): ClientHostArgs[] {
     if (value === undefined || value === null) return [];
     const fail = (message: string): never => {
-        throw new Error(`Invalid registry configuration:\n  - ${message}`);
+        throw new RegistryConfigError([message]);
     };
-    if (!Array.isArray(value)) fail(`clients: ${JSON.stringify(value)} is not allowed; expected a list of client hosts`);
+    if (!Array.isArray(value)) fail(notAllowed("clients", value, "expected a list of client hosts"));
     return (value as unknown[]).map((item, i) => {
         if (typeof item !== "object" || item === null || Array.isArray(item)) {
-            return fail(`clients[${i}]: ${JSON.stringify(item)} is not allowed; expected an object with name, host, …`);
+            return fail(notAllowed(`clients[${i}]`, item, "expected an object with name, host, …"));
         }
         const entry = item as Record<string, unknown>;
         const at = `clients[${i}]${typeof entry.name === "string" ? ` (${entry.name})` : ""}`;
@@ -212,14 +212,14 @@ export function clientsFromConfig(value: unknown): ClientHostArgs[] {
             if (!clientKeys.includes(key)) fail(`${at}.${key}: unknown setting; expected one of ${clientKeys.join(", ")}`);
         }
         for (const key of stringKeys) {
-            if (entry[key] !== undefined && typeof entry[key] !== "string") fail(`${at}.${key}: ${JSON.stringify(entry[key])} is not allowed; expected a text`);
+            if (entry[key] !== undefined && typeof entry[key] !== "string") fail(notAllowed(`${at}.${key}`, entry[key], "expected a text"));
         }
-        if (entry.port !== undefined && typeof entry.port !== "number") fail(`${at}.port: ${JSON.stringify(entry.port)} is not allowed; expected a number`);
+        if (entry.port !== undefined && typeof entry.port !== "number") fail(notAllowed(`${at}.port`, entry.port, "expected a number"));
         if (entry.insecureRegistry !== undefined && typeof entry.insecureRegistry !== "boolean") {
-            fail(`${at}.insecureRegistry: ${JSON.stringify(entry.insecureRegistry)} is not allowed; expected true or false`);
+            fail(notAllowed(`${at}.insecureRegistry`, entry.insecureRegistry, "expected true or false"));
         }
         if (entry.runtimes !== undefined && (!Array.isArray(entry.runtimes) || entry.runtimes.some((r) => typeof r !== "string"))) {
-            fail(`${at}.runtimes: ${JSON.stringify(entry.runtimes)} is not allowed; expected a list such as [docker, containerd]`);
+            fail(notAllowed(`${at}.runtimes`, entry.runtimes, "expected a list such as [docker, containerd]"));
         }
         if (entry.proxy !== undefined) {
             const proxy = entry.proxy as Record<string, unknown>;

@@ -50,19 +50,20 @@ changed() { say "$*"; changes=$((changes + 1)); }
 # Writes the manifest: what is wanted, plus, after a failure, everything owned and not yet
 # removed, so that the next run or the delete still knows what this stack wrote.
 write_manifest() {
-  local entry tmp
+  local entry next="$state_dir/.$OWNER.next"
   {
     for entry in "${!wanted[@]}"; do say "$entry"; done
     if [ "$1" = failed ]; then for entry in "${!owned[@]}"; do say "$entry"; done; fi
-  } | sort -u >"$state_dir/.$OWNER.next"
-  if [ ! -s "$state_dir/.$OWNER.next" ]; then
-    rm -f "$state_dir/.$OWNER.next" "$manifest"
+  } | sort -u >"$next"
+  if [ ! -s "$next" ]; then
+    rm -f "$next" "$manifest"
     rmdir "$state_dir" 2>/dev/null || true
-    return 0
+  elif cmp -s "$next" "$manifest"; then
+    rm -f "$next"
+  else
+    chmod 0644 "$next"
+    mv -f "$next" "$manifest"
   fi
-  tmp="$state_dir/.$OWNER.next"
-  chmod 0644 "$tmp"
-  if cmp -s "$tmp" "$manifest"; then rm -f "$tmp"; else mv -f "$tmp" "$manifest"; fi
 }
 mkdir -p -m 0755 "$state_dir"
 trap 'status=$?; if [ "$status" -ne 0 ]; then write_manifest failed; fi' EXIT

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import type { ClientHostArgs, ClientRuntime, ClientSettings } from "./clientHosts";
-import { planTrust, remoteCommand, renderTrustScript, emptyPlan, trustOwner } from "./trustScript";
+import { planTrust, remoteCommand, renderApplyScript, renderRemoveScript, trustOwner } from "./trustScript";
 
 /** What the component did on one client host; one entry per client in the `clients` output. */
 export interface ClientTrustSummary {
@@ -53,7 +53,8 @@ export function declareClientTrust(
 ): pulumi.Output<Record<string, ClientTrustSummary>> {
     const summaries = settings.map((client, i) => {
         const owner = trustOwner(pulumi.getProject(), pulumi.getStack(), name, client.name);
-        const privateKey = clients[i].privateKey || sharedPrivateKey || undefined;
+        const ownOrShared = clients[i].privateKey || sharedPrivateKey || undefined;
+        const privateKey = ownOrShared === undefined ? undefined : pulumi.secret(ownOrShared);
         const agentSocketPath = client.agentSocket || undefined;
         const plan = registry.caCertificatePem.apply((caCertificatePem) =>
             planTrust({
@@ -81,7 +82,7 @@ export function declareClientTrust(
                     host: client.host,
                     port: client.port,
                     user: client.user,
-                    privateKey: privateKey === undefined ? undefined : pulumi.secret(privateKey),
+                    privateKey,
                     agentSocketPath,
                     hostKey: client.hostKey || undefined,
                     // Fail after a few attempts rather than the default ten: an unreachable host
@@ -91,15 +92,15 @@ export function declareClientTrust(
                         host: client.proxy.host,
                         port: client.proxy.port,
                         user: client.proxy.user,
-                        privateKey: privateKey === undefined ? undefined : pulumi.secret(privateKey),
+                        privateKey,
                         agentSocketPath,
                         hostKey: client.proxy.hostKey || undefined,
                         dialErrorLimit: 3,
                     },
                 },
-                create: plan.apply((p) => remoteCommand(renderTrustScript(p, "apply"))),
+                create: plan.apply((p) => remoteCommand(renderApplyScript(p))),
                 // No `update`: on any change the create script runs again and reconciles.
-                delete: remoteCommand(renderTrustScript(emptyPlan(owner), "remove")),
+                delete: remoteCommand(renderRemoveScript(owner)),
                 stdin,
                 // The command provider replaces the resource when triggers change: the old
                 // trust is removed first (deleteBeforeReplace below), then the new one installed.

@@ -8,4 +8,4 @@ export { caCertificateSpec, serverCertificateSpec, keySpec, CertificateSpec, Key
 export { containerPaths, healthcheckCommand, registryLabels, labelKeys } from "./containerLayout";
 export { ClientHostArgs, ClientRuntime, ClientSettings, SshProxyArgs, clientDefaults, clientsFromConfig, findClientProblems, resolveClients } from "./clientHosts";
 export { ClientTrustSummary } from "./clientTrust";
-export { planTrust, renderTrustScript, remoteCommand, renderHostsToml, trustOwner, trustPaths, emptyPlan, TrustPlan, TrustSettings } from "./trustScript";
+export { planTrust, renderApplyScript, renderRemoveScript, remoteCommand, renderHostsToml, trustOwner, trustPaths, emptyPlan, TrustPlan, TrustSettings } from "./trustScript";

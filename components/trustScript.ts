@@ -2,13 +2,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ClientRuntime } from "./clientHosts";
 
-/** Where the trust lives on a client host. */
+/**
+ * Where the trust lives on a client host. (daemon.json and the manifests in
+ * /var/lib/private-registry are the script's own business: see clientTrust.sh.)
+ */
 export const trustPaths = {
     dockerCertsDir: "/etc/docker/certs.d",
     containerdCertsDir: "/etc/containerd/certs.d",
-    daemonJson: "/etc/docker/daemon.json",
-    /** Holds one manifest per stack, component and client: what that stack wrote on the host. */
-    stateDir: "/var/lib/private-registry",
 } as const;
 
 /** What one client host should trust and do, in plain values. */
@@ -135,13 +135,8 @@ export interface RenderOptions {
     root?: string;
 }
 
-/**
- * The whole bash script for one host: the plan as shell variables, then the fixed body
- * (`clientTrust.sh`). `apply` makes the host match the plan; `remove` removes everything the
- * plan's owner wrote (the plan's entries are ignored).
- */
-export function renderTrustScript(plan: TrustPlan, action: "apply" | "remove", options: RenderOptions = {}): string {
-    const p = action === "remove" ? emptyPlan(plan.owner) : plan;
+/** The whole bash script for one host: the plan as shell variables, then the fixed body (`clientTrust.sh`). */
+function renderScript(action: "apply" | "remove", p: TrustPlan, options: RenderOptions): string {
     const list = (values: string[]) => `(${values.map(shellQuote).join(" ")})`;
     // Each distinct content once (the CA goes to several paths), so the script stays small.
     const contents = [...new Set(p.files.map((f) => f.content))];
@@ -161,6 +156,16 @@ export function renderTrustScript(plan: TrustPlan, action: "apply" | "remove", o
         `CONTAINERD_CERTS_DIR=${shellQuote(p.containerdCertsDir)}`,
         scriptBody(),
     ].join("\n");
+}
+
+/** The script that makes the host match the plan (create, and every re-run). */
+export function renderApplyScript(plan: TrustPlan, options: RenderOptions = {}): string {
+    return renderScript("apply", plan, options);
+}
+
+/** The script that removes everything the owner wrote on the host (delete): it wants nothing. */
+export function renderRemoveScript(owner: string, options: RenderOptions = {}): string {
+    return renderScript("remove", emptyPlan(owner), options);
 }
 
 /**

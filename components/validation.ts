@@ -1,14 +1,9 @@
 import { isDnsName, isHostAddress, isIpAddress } from "./hostnames";
 import { RegistrySettings } from "./args";
 import { findClientProblems } from "./clientHosts";
+import { notAllowed, RegistryConfigError } from "./problems";
 
-/** Thrown before any resource is declared; `problems` holds one line per bad setting. */
-export class RegistryConfigError extends Error {
-    constructor(public readonly problems: string[]) {
-        super(`Invalid registry configuration:\n  - ${problems.join("\n  - ")}`);
-        this.name = "RegistryConfigError";
-    }
-}
+export { RegistryConfigError };
 
 const userName = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 // Docker's own rule for container and volume names: at least two characters.
@@ -22,7 +17,6 @@ const dockerHostSchemes = ["unix://", "tcp://", "ssh://", "npipe://"];
 const logLevels = ["error", "warn", "info", "debug"];
 const keyAlgorithms = ["ECDSA", "RSA"];
 
-const show = (value: unknown): string => JSON.stringify(value);
 
 /**
  * Checks every setting and returns one message per problem, each naming the setting, the
@@ -31,7 +25,7 @@ const show = (value: unknown): string => JSON.stringify(value);
 export function findProblems(s: RegistrySettings): string[] {
     const problems: string[] = [];
     const bad = (key: string, value: unknown, allowed: string) =>
-        problems.push(`${key}: ${show(value)} is not allowed; ${allowed}`);
+        problems.push(notAllowed(key, value, allowed));
     const integerIn = (key: string, value: number, min: number, max: number) => {
         if (!Number.isInteger(value) || value < min || value > max) {
             bad(key, value, `expected a whole number from ${min} to ${max}`);
