@@ -9,3 +9,4 @@ export { containerPaths, healthcheckCommand, registryLabels, labelKeys } from ".
 export { ClientHostArgs, ClientRuntime, ClientSettings, SshProxyArgs, clientDefaults, clientsFromConfig, findClientProblems, resolveClients } from "./clientHosts";
 export { ClientTrustSummary } from "./clientTrust";
 export { planTrust, renderApplyScript, renderRemoveScript, remoteCommand, renderHostsToml, trustOwner, trustPaths, emptyPlan, TrustPlan, TrustSettings } from "./trustScript";
+export * from "../operations";

@@ -26,7 +26,9 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || { echo "provision: dockerd did not start:"; tail -n 30 /var/log/dockerd-tests.log; exit 1; }
 fi
 
-if docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
+# Bump when the stand-in's file system changes, so machines with an older build rebuild it.
+ROOTFS_VERSION=2
+if [ "$(docker image inspect -f '{{index .Config.Labels "private-registry-test.rootfs"}}' "$TEST_IMAGE" 2>/dev/null)" = "$ROOTFS_VERSION" ]; then
   echo "provision: $TEST_IMAGE present"
 else
   echo "provision: building $TEST_IMAGE from Debian's docker-registry $(dpkg-query -W -f='${Version}' docker-registry)"
@@ -37,7 +39,8 @@ else
   cp /lib/x86_64-linux-gnu/libc.so.6 "$rootfs/lib/x86_64-linux-gnu/"
   cp /lib64/ld-linux-x86-64.so.2 "$rootfs/lib64/"
   cp /bin/busybox "$rootfs/bin/busybox"
-  for applet in sh wget cat ls ps kill; do ln -s busybox "$rootfs/bin/$applet"; done
+  # The applets registry:2 (Alpine) has and the health check and the garbage collector use.
+  for applet in sh wget cat ls ps kill du rm mkdir cut grep sed sleep dd head tail tr wc find stat; do ln -s busybox "$rootfs/bin/$applet"; done
   chmod 1777 "$rootfs/tmp"
   # The same entrypoint contract as registry:2: serve the config at the default path.
   tar -C "$rootfs" -c . | docker import \
@@ -45,6 +48,7 @@ else
     -c 'CMD ["serve", "/etc/docker/registry/config.yml"]' \
     -c 'VOLUME ["/var/lib/registry"]' \
     -c 'LABEL org.opencontainers.image.description="Debian docker-registry (CNCF Distribution 2.8.2), test stand-in for registry:2"' \
+    -c "LABEL private-registry-test.rootfs=$ROOTFS_VERSION" \
     - "$TEST_IMAGE" >/dev/null
 fi
 echo "provision: ready (image $TEST_IMAGE, $(docker version --format 'docker {{.Server.Version}}'))"

@@ -1,0 +1,58 @@
+/**
+ * `npm run gc -- --container NAME [...]`: safe garbage collection of a registry this program
+ * deployed. Exit codes: 0 done, 1 refused or failed, 2 bad arguments.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { GarbageCollectRefused, garbageCollect } from "./garbageCollect";
+import { UsageError, formatReport, parseGcCommand } from "./gcCommand";
+
+/** The project name from Pulumi.yaml: the container must belong to this project. */
+function projectName(): string {
+    return (parse(readFileSync(join(__dirname, "..", "Pulumi.yaml"), "utf8")) as { name: string }).name;
+}
+
+async function main(): Promise<number> {
+    let command;
+    try {
+        command = parseGcCommand(process.argv.slice(2));
+    } catch (e) {
+        if (e instanceof UsageError) {
+            console.error(e.message);
+            return 2;
+        }
+        throw e;
+    }
+    const abort = new AbortController();
+    let interrupted = false;
+    const onSignal = () => {
+        if (interrupted) {
+            console.error(`gc: exiting now; if the registry is stopped, start it with: docker start ${command.container}`);
+            process.exit(130);
+        }
+        interrupted = true;
+        console.error("gc: interrupted; stopping the collector and starting the registry again (interrupt again to exit at once)");
+        abort.abort();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    try {
+        const report = await garbageCollect({
+            container: command.container,
+            dockerHost: command.dockerHost,
+            dryRun: command.dryRun,
+            deleteUntagged: command.deleteUntagged,
+            expect: { project: projectName(), stack: command.stack },
+            log: (m) => console.error(`gc: ${m}`),
+            signal: abort.signal,
+        });
+        console.log(command.json ? JSON.stringify(report, null, 2) : formatReport(report));
+        return 0;
+    } catch (e) {
+        console.error(`gc: ${e instanceof GarbageCollectRefused ? "refused: " : ""}${(e as Error).message}`);
+        return 1;
+    }
+}
+
+main().then((code) => process.exit(code));

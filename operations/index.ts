@@ -1,0 +1,2 @@
+export { garbageCollect, GarbageCollectError, GarbageCollectOptions, GarbageCollectReport, GarbageCollectRefused } from "./garbageCollect";
+export { ManifestRef } from "./collector";

@@ -1,0 +1,207 @@
+/**
+ * Safe garbage collection against the real software: the registry container from the
+ * component's exact inputs, images pushed and pulled by the real docker CLI, and the product's
+ * own `garbageCollect` (and its command line). Delete a tag, collect: the unreferenced blobs are
+ * gone, every other image still pulls, and the deleted image pushed again pulls again, which a
+ * collection without the restart gets wrong (the control at the end shows that it does here).
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { garbageCollect, GarbageCollectRefused } from "../../operations";
+import { curl } from "../support/curl";
+import { dockerCli } from "../support/dockerEngine";
+import { freePort } from "../support/net";
+import { runProcess } from "../support/process";
+import { startTestRegistry, testImage, TestRegistry } from "../support/testRegistry";
+
+const unique = `gc-${process.pid}-${randomBytes(3).toString("hex")}`;
+
+describe("safe garbage collection of a deployed registry", () => {
+    let deployed: TestRegistry;
+    let work: string;
+    let address: string;
+    const stray = `registry-${unique}-stray`;
+    const docker = (args: string[], stdin?: string) => runProcess("docker", ["--config", join(work, "docker"), ...args], stdin);
+    const ok = async (args: string[], stdin?: string) => {
+        const r = await docker(args, stdin);
+        assert.equal(r.code, 0, `docker ${args.join(" ")}: ${r.stderr}`);
+        return r.stdout;
+    };
+    /** An image of one layer holding `bytes` random bytes; returns its reference. */
+    const makeImage = async (ref: string, bytes: number) => {
+        const dir = join(work, `image-${randomBytes(4).toString("hex")}`);
+        await mkdir(dir);
+        await writeFile(join(dir, "payload"), randomBytes(bytes));
+        await runProcess("tar", ["-C", dir, "-cf", `${dir}.tar`, "."]);
+        await ok(["import", `${dir}.tar`, ref]);
+        return ref;
+    };
+    /** Pushes and returns the manifest digest the registry reported. */
+    const push = async (ref: string) => {
+        const out = await ok(["push", ref]);
+        const digest = /digest: (sha256:[0-9a-f]{64})/.exec(out)?.[1];
+        assert.ok(digest, `no digest in push output: ${out}`);
+        return digest;
+    };
+    /** Removes the local copy and pulls; returns the digest the pull reported. */
+    const pullFresh = async (ref: string) => {
+        await docker(["rmi", "-f", ref]);
+        const r = await docker(["pull", ref]);
+        return { code: r.code, digest: /Digest: (sha256:[0-9a-f]{64})/.exec(r.stdout)?.[1], output: r.stdout + r.stderr };
+    };
+    const api = (method: string, path: string, headers: string[] = []) =>
+        curl([
+            "-k", "-X", method, "-u", `admin:${deployed.rendered.outputs.passwords.admin}`,
+            "-H", "Accept: application/vnd.docker.distribution.manifest.v2+json",
+            ...headers.flatMap((h) => ["-H", h]),
+            `https://${address}${path}`,
+        ]);
+    const blobsOf = async (repo: string, digest: string) => {
+        const manifest = JSON.parse((await api("GET", `/v2/${repo}/manifests/${digest}`)).body.toString()) as {
+            config: { digest: string };
+            layers: { digest: string }[];
+        };
+        return [digest, manifest.config.digest, ...manifest.layers.map((l) => l.digest)];
+    };
+    const startedAt = () => dockerCli("inspect", "-f", "{{.State.StartedAt}}", deployed.container.name!);
+    const images: Record<"keep" | "gone" | "other", { ref: string; digest: string }> = {} as never;
+
+    before(async () => {
+        work = await mkdtemp(join(tmpdir(), "registry-gc-"));
+        const port = await freePort();
+        address = `127.0.0.1:${port}`;
+        deployed = await startTestRegistry(unique, port, { hostnames: ["localhost"] });
+        // Docker treats 127.0.0.0/8 as insecure and skips TLS checks: fine here, trust is tested elsewhere.
+        await ok(["login", "--username", "admin", "--password-stdin", address], deployed.rendered.outputs.passwords.admin);
+        for (const [key, ref] of [["keep", `${address}/gc/app:keep`], ["gone", `${address}/gc/app:gone`], ["other", `${address}/gc/other:v1`]] as const) {
+            await makeImage(ref, 256 * 1024);
+            images[key] = { ref, digest: await push(ref) };
+        }
+    });
+
+    after(async () => {
+        await dockerCli("rm", "-f", stray).catch(() => undefined);
+        for (const { ref } of Object.values(images)) await docker(["rmi", "-f", ref]);
+        await deployed?.remove();
+        await rm(work, { recursive: true, force: true });
+    });
+
+    test("refuses a container this program did not deploy, a missing one, and one of another stack, and touches nothing", async () => {
+        await dockerCli("rm", "-f", stray).catch(() => undefined);
+        await dockerCli("run", "-d", "--name", stray, "--entrypoint", "/bin/sleep", testImage, "300");
+        await assert.rejects(garbageCollect({ container: stray }), (e: Error) => {
+            assert.ok(e instanceof GarbageCollectRefused);
+            assert.match(e.message, new RegExp(`container "${stray}" .* is not a registry deployed by this program.*Nothing was stopped`));
+            return true;
+        });
+        assert.equal(await dockerCli("inspect", "-f", "{{.State.Running}}", stray), "true");
+        await assert.rejects(garbageCollect({ container: `${stray}-missing` }), /no container ".*-missing" on .*containerName/);
+        const before = await startedAt();
+        await assert.rejects(
+            garbageCollect({ container: deployed.container.name!, expect: { project: "private-registry", stack: "prod" } }),
+            /deployed by stack "private-registry\/test", not by stack "prod"\. Nothing was stopped/,
+        );
+        await assert.rejects(garbageCollect({ container: deployed.container.name!, expect: { project: "other" } }), /not by this project "other"/);
+        assert.equal(await startedAt(), before, "a refusal must not restart the registry");
+    });
+
+    test("a dry run reports the blobs of a deleted tag and leaves the registry in service and the blobs in place", async () => {
+        const goneBlobs = await blobsOf("gc/app", images.gone.digest);
+        const deleted = await api("DELETE", `/v2/gc/app/manifests/${images.gone.digest}`);
+        assert.equal(deleted.status, 202, deleted.body.toString());
+        const before = await startedAt();
+        const report = await garbageCollect({ container: deployed.container.name!, dryRun: true });
+        assert.equal(report.dryRun, true);
+        assert.deepEqual([...report.blobsRemoved].sort(), [...goneBlobs].sort());
+        assert.ok(report.bytesFreed! >= 256 * 1024, `would free ${report.bytesFreed}`);
+        assert.equal(report.outOfServiceMs, 0);
+        assert.equal(await startedAt(), before, "a dry run must not restart the registry");
+        for (const blob of goneBlobs.slice(1)) assert.equal((await api("HEAD", `/v2/gc/app/blobs/${blob}`)).status, 200);
+    });
+
+    test("collecting removes exactly the unreferenced blobs, restarts the registry healthy, and every other image still pulls", async () => {
+        const goneBlobs = await blobsOf("gc/app", images.gone.digest).catch(() => undefined);
+        assert.equal(goneBlobs, undefined, "the manifest was deleted by the previous test");
+        const keptBlobs = [...(await blobsOf("gc/app", images.keep.digest)), ...(await blobsOf("gc/other", images.other.digest))];
+        const before = await startedAt();
+        const messages: string[] = [];
+        const report = await garbageCollect({ container: deployed.container.name!, log: (m) => messages.push(m) });
+        assert.equal(report.stack, "private-registry/test");
+        assert.equal(report.blobsRemoved.length, 3, `manifest, config and layer of the deleted image: ${report.collectorOutput}`);
+        assert.ok(report.blobsRemoved.includes(images.gone.digest));
+        assert.ok(!report.blobsRemoved.some((b) => keptBlobs.includes(b)), "a referenced blob was removed");
+        assert.equal(report.blobsKept, keptBlobs.length);
+        assert.ok(report.bytesFreed! >= 256 * 1024, `freed ${report.bytesFreed}`);
+        assert.ok(report.outOfServiceMs > 0);
+        assert.match(messages.join("\n"), /stopping .*starting/s);
+        assert.notEqual(await startedAt(), before, "the registry must have been restarted");
+        assert.equal(await dockerCli("inspect", "-f", "{{.State.Running}}", deployed.container.name!), "true");
+        for (const blob of report.blobsRemoved.filter((b) => b !== images.gone.digest)) {
+            assert.equal((await api("HEAD", `/v2/gc/app/blobs/${blob}`)).status, 404, `${blob} should be gone`);
+        }
+        for (const image of [images.keep, images.other]) {
+            const pulled = await pullFresh(image.ref);
+            assert.equal(pulled.code, 0, pulled.output);
+            assert.equal(pulled.digest, image.digest);
+        }
+    });
+
+    test("the deleted image pushed again pulls again (the restart dropped the stale blob cache)", async () => {
+        const pushed = await docker(["push", images.gone.ref]);
+        assert.equal(pushed.code, 0, pushed.stderr);
+        assert.doesNotMatch(pushed.stdout, /Layer already exists/, "the registry claimed a collected layer still exists");
+        const pulled = await pullFresh(images.gone.ref);
+        assert.equal(pulled.code, 0, pulled.output);
+        assert.equal(pulled.digest, images.gone.digest);
+    });
+
+    test("--delete-untagged removes a manifest whose tag moved, with the blobs only it used; the command line reports it", async () => {
+        const old = images.other.digest;
+        const oldBlobs = await blobsOf("gc/other", old);
+        await makeImage(images.other.ref, 64 * 1024);
+        images.other.digest = await push(images.other.ref);
+        const cli = (args: string[]) => runProcess("node", ["--import", "tsx", "operations/gcCli.ts", ...args]);
+
+        const usage = await cli(["--container"]);
+        assert.equal(usage.code, 2, usage.stderr);
+        assert.match(usage.stderr, /--container.*usage: npm run gc/s);
+        const badHost = await cli(["--container", "x", "--docker-host", "docker.example:2375"]);
+        assert.equal(badHost.code, 2);
+        assert.match(badHost.stderr, /--docker-host "docker.example:2375" is not allowed; give unix:\/\/\/path/);
+        const refused = await cli(["--container", stray]);
+        assert.equal(refused.code, 1);
+        assert.match(refused.stderr, /gc: refused: container .* is not a registry deployed by this program/);
+
+        const run = await cli(["--container", deployed.container.name!, "--delete-untagged", "--docker-host", "unix:///var/run/docker.sock", "--json"]);
+        assert.equal(run.code, 0, run.stderr);
+        const report = JSON.parse(run.stdout) as { manifestsRemoved: { repository: string; digest: string }[]; blobsRemoved: string[] };
+        assert.deepEqual(report.manifestsRemoved, [{ repository: "gc/other", digest: old }]);
+        assert.deepEqual([...report.blobsRemoved].sort(), [...oldBlobs].sort());
+        for (const image of [images.keep, images.gone, images.other]) {
+            const pulled = await pullFresh(image.ref);
+            assert.equal(pulled.code, 0, pulled.output);
+            assert.equal(pulled.digest, image.digest);
+        }
+        assert.equal((await api("GET", `/v2/gc/other/manifests/${old}`)).status, 404);
+    });
+
+    test("control: collecting inside the running registry, without the restart, makes a re-pushed image unpullable", async () => {
+        // The trap this tool exists for (distribution #3743): the in-memory blob cache still says
+        // "exists" for collected blobs, so the push skips them and the pull fails.
+        const ref = images.gone.ref;
+        const digest = (await api("HEAD", `/v2/gc/app/manifests/gone`)).headers["docker-content-digest"];
+        assert.equal((await api("DELETE", `/v2/gc/app/manifests/${digest}`)).status, 202);
+        await dockerCli("exec", deployed.container.name!, "registry", "garbage-collect", "/etc/docker/registry/config.yml");
+        const pushed = await docker(["push", ref]);
+        const pulled = await pullFresh(ref);
+        assert.ok(
+            /Layer already exists/.test(pushed.stdout) || pushed.code !== 0 || pulled.code !== 0,
+            `expected the stale cache to break the re-push or the pull; push: ${pushed.stdout}, pull: ${pulled.output}`,
+        );
+        assert.notEqual(pulled.code, 0, `the pull should fail with a stale cache: ${pulled.output}`);
+    });
+});

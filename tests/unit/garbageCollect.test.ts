@@ -1,0 +1,95 @@
+/** The garbage collector's pure parts: the collector output parse, the command line, the tar read. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseCollectorOutput } from "../../operations/collector";
+import { formatReport, humanBytes, parseGcCommand } from "../../operations/gcCommand";
+import { singleFileFromTar } from "../../operations/tarFile";
+
+const d = (c: string) => `sha256:${c.repeat(64)}`;
+
+// Distribution 2.8.2's own output with --delete-untagged (digests shortened to one repeated digit).
+const collectorStdout = [
+    "private-registry-gc: kib-before 224",
+    "team/app",
+    `manifest eligible for deletion: ${d("1")}`,
+    `team/app: marking manifest ${d("2")} `,
+    `team/app: marking blob ${d("3")}`,
+    "library/base",
+    `library/base: marking manifest ${d("4")} `,
+    `library/base: marking blob ${d("3")}`,
+    "",
+    "3 blobs marked, 2 blobs and 1 manifests eligible for deletion",
+    `blob eligible for deletion: ${d("1")}`,
+    `blob eligible for deletion: ${d("5")}`,
+    "private-registry-gc: kib-after 192",
+].join("\n");
+
+test("the collector's output gives the removed blobs and manifests (with their repository) and the sizes", () => {
+    const parsed = parseCollectorOutput(collectorStdout, "");
+    assert.deepEqual(parsed.repositories, ["team/app", "library/base"]);
+    assert.deepEqual(parsed.blobsEligible, [d("1"), d("5")]);
+    assert.deepEqual(parsed.manifestsEligible, [{ repository: "team/app", digest: d("1") }]);
+    assert.equal(parsed.blobsMarked, 3);
+    assert.equal(parsed.kibBefore, 224);
+    assert.equal(parsed.kibAfter, 192);
+    assert.equal(parsed.kibEligible, undefined);
+    assert.equal(parsed.emptyStorage, false);
+});
+
+test("a storage with no repositories yet is empty, not a failure; an image without du gives no sizes", () => {
+    const parsed = parseCollectorOutput("private-registry-gc: kib-before \n", "failed to garbage collect: failed to mark: filesystem: Path not found: /docker/registry/v2/repositories");
+    assert.equal(parsed.emptyStorage, true);
+    assert.equal(parsed.kibBefore, undefined);
+    assert.deepEqual(parsed.blobsEligible, []);
+});
+
+test("the command line takes the documented options and names a bad argument, its value and what is allowed", () => {
+    assert.deepEqual(parseGcCommand(["--container", "registry", "--dry-run", "--docker-host", "ssh://ops@build-1"]), {
+        container: "registry",
+        dockerHost: "ssh://ops@build-1",
+        stack: undefined,
+        dryRun: true,
+        deleteUntagged: false,
+        json: false,
+    });
+    assert.equal(parseGcCommand(["--container=r", "--delete-untagged", "--stack", "prod", "--json"]).deleteUntagged, true);
+    assert.throws(() => parseGcCommand([]), /--container is required.*\nusage: npm run gc -- --container NAME/s);
+    assert.throws(() => parseGcCommand(["--container", "r", "--force"]), /Unknown option '--force'.*\nusage:/s);
+    assert.throws(() => parseGcCommand(["--container", "r", "extra"]), /positional argument.*\nusage:/s);
+    assert.throws(() => parseGcCommand(["--container", "r", "--docker-host", "10.0.0.5:2375"]), /--docker-host "10.0.0.5:2375" is not allowed; give unix:\/\/\/path\/docker.sock, tcp:\/\/host:port or ssh:\/\/user@host/);
+});
+
+test("the report says what was removed, the space freed and the time out of service", () => {
+    const text = formatReport({
+        container: "registry",
+        stack: "private-registry/dev",
+        dryRun: false,
+        deleteUntagged: true,
+        blobsKept: 3,
+        blobsRemoved: [d("1"), d("5")],
+        manifestsRemoved: [{ repository: "team/app", digest: d("1") }],
+        bytesBefore: 224 * 1024,
+        bytesFreed: 32 * 1024 * 1024,
+        outOfServiceMs: 2400,
+        collectorOutput: "",
+    });
+    assert.match(text, /^Garbage collection of registry "registry" \(stack private-registry\/dev\)\n  removed 2 blob\(s\), freed 32.0 MiB \(the data used 224.0 KiB\)\n    sha256:1{64}/);
+    assert.match(text, /removed 1 untagged manifest\(s\)\n    team\/app@sha256:1{64}/);
+    assert.match(text, /out of service for 2.4 s; back with a fresh cache/);
+    assert.equal(humanBytes(512), "512 B");
+});
+
+test("a file copied out of a container (a tar stream) is read without the local disk", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tar-"));
+    const long = `${"deep/".repeat(30)}config.yml`;
+    execFileSync("mkdir", ["-p", join(dir, long, "..")]);
+    writeFileSync(join(dir, long), "version: 0.1\n");
+    // GNU tar writes a long-name record first, as docker cp writes PAX headers for long names.
+    const tar = execFileSync("tar", ["-C", dir, "-cf", "-", long]);
+    assert.equal(singleFileFromTar(tar).toString(), "version: 0.1\n");
+    assert.throws(() => singleFileFromTar(Buffer.alloc(1024)), /no regular file/);
+});
