@@ -189,6 +189,22 @@ describe("safe garbage collection of a deployed registry", () => {
         assert.equal((await api("GET", `/v2/gc/other/manifests/${old}`)).status, 404);
     });
 
+    test("an interrupted collection still brings the registry back", async () => {
+        const abort = new AbortController();
+        const before = await startedAt();
+        await assert.rejects(
+            garbageCollect({
+                container: deployed.container.name!,
+                signal: abort.signal,
+                log: (m) => m.startsWith("collecting") && abort.abort(),
+            }),
+            /garbage collection aborted/,
+        );
+        assert.notEqual(await startedAt(), before);
+        assert.equal(await dockerCli("inspect", "-f", "{{.State.Running}}", deployed.container.name!), "true");
+        assert.equal((await api("GET", "/v2/")).status, 200);
+    });
+
     test("control: collecting inside the running registry, without the restart, makes a re-pushed image unpullable", async () => {
         // The trap this tool exists for (distribution #3743): the in-memory blob cache still says
         // "exists" for collected blobs, so the push skips them and the pull fails.
