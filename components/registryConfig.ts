@@ -87,7 +87,9 @@ export function buildRegistryConfig(input: RegistryConfigInput): DistributionCon
             filesystem: { rootdirectory: containerPaths.data },
             delete: { enabled: true },
             cache: { blobdescriptor: "inmemory" },
-            maintenance: { uploadpurging: { enabled: true, age: "168h", interval: "24h", dryrun: false } },
+            // A push that fails (a full disk, a dropped client) leaves its partial data in _uploads
+            // until purged; no client resumes an upload a day old, so a day is plenty.
+            maintenance: { uploadpurging: { enabled: true, age: "24h", interval: "1h", dryrun: false } },
         },
         auth: { htpasswd: { realm: input.authRealm, path: containerPaths.htpasswd } },
         http: {

@@ -10,25 +10,34 @@ const marker = "private-registry-gc:";
 const emptyStorage = /Path not found: \/docker\/registry\/v2\/repositories\b/;
 
 /**
- * Shell script (`sh -c SCRIPT private-registry-gc ROOT [FLAGS...]`) for the registry image: reads
- * the config from stdin into the container's own /tmp (so it never reaches the host's disk or a
- * command line), measures the data root with `du` before and after, runs the collector and exits
- * with its code. A dry run measures the blobs it would delete instead.
+ * Shell script (`sh -c SCRIPT private-registry-gc ROOT yes|no [FLAGS...]`) for the registry image:
+ * reads the config from stdin into the container's own /tmp (so it never reaches the host's disk
+ * or a command line), measures the data root with `du` before and after, removes abandoned
+ * uploads when the second argument is `yes`, runs the collector and exits with its code. A dry
+ * run measures what it would delete instead.
  */
 export const collectorScript = `
 set -u
-root=$1; shift
+root=$1; purge=$2; shift 2
+flags="$*"
 umask 077
 config=/tmp/private-registry-gc.yml
 cat > "$config"
 kib() { if command -v du >/dev/null 2>&1; then du -sk "$@" 2>/dev/null | { t=0; while read -r k _; do t=$((t + k)); done; echo "$t"; }; fi; }
+case " $flags " in *" --dry-run "*) dry=yes ;; *) dry=no ;; esac
 echo "${marker} kib-before $(kib "$root")"
-registry garbage-collect "$@" "$config" >/tmp/gc.out 2>/tmp/gc.err
+if [ "$purge" = yes ]; then
+  set --
+  find "$root/docker/registry/v2/repositories" -type d -name _uploads 2>/dev/null >/tmp/gc.uploads
+  while read -r dir; do for u in "$dir"/*; do if [ -e "$u" ]; then set -- "$@" "$u"; fi; done; done </tmp/gc.uploads
+  if [ $# -gt 0 ]; then echo "${marker} uploads $# $(kib "$@")"; else echo "${marker} uploads 0 0"; fi
+  if [ "$dry" = no ] && [ $# -gt 0 ]; then rm -rf "$@"; fi
+fi
+registry garbage-collect $flags "$config" >/tmp/gc.out 2>/tmp/gc.err
 rc=$?
 rm -f "$config"
 cat /tmp/gc.out; cat /tmp/gc.err >&2
-case " $* " in
-*" --dry-run "*)
+if [ "$dry" = yes ]; then
   set --
   while read -r a b c d digest; do
     if [ "$a $b $c $d" = "blob eligible for deletion:" ]; then
@@ -36,9 +45,10 @@ case " $* " in
       set -- "$@" "$root/docker/registry/v2/blobs/sha256/\${hex%\${hex#??}}/$hex"
     fi
   done </tmp/gc.out
-  if [ $# -gt 0 ]; then echo "${marker} kib-eligible $(kib "$@")"; else echo "${marker} kib-eligible 0"; fi ;;
-*) echo "${marker} kib-after $(kib "$root")" ;;
-esac
+  if [ $# -gt 0 ]; then echo "${marker} kib-eligible $(kib "$@")"; else echo "${marker} kib-eligible 0"; fi
+else
+  echo "${marker} kib-after $(kib "$root")"
+fi
 exit $rc
 `;
 
@@ -58,12 +68,19 @@ export interface CollectorOutput {
     kibBefore?: number;
     kibAfter?: number;
     kibEligible?: number;
+    /** Upload folders found (and, unless a dry run, removed) with purgeUploads. */
+    uploads?: { count: number; kib?: number };
 }
 
 function kib(lines: string[], key: string): number | undefined {
     const line = lines.find((l) => l.startsWith(`${marker} ${key} `));
     const value = line?.slice(`${marker} ${key} `.length).trim();
     return value ? Number(value) : undefined;
+}
+
+function uploadsLine(lines: string[]): CollectorOutput["uploads"] {
+    const m = lines.map((l) => new RegExp(`^${marker} uploads (\\d+) ?(\\d*)$`).exec(l)).find((x) => x);
+    return m ? { count: Number(m[1]), kib: m[2] ? Number(m[2]) : undefined } : undefined;
 }
 
 /**
@@ -94,5 +111,6 @@ export function parseCollectorOutput(stdout: string, stderr: string): CollectorO
         kibBefore: kib(lines, "kib-before"),
         kibAfter: kib(lines, "kib-after"),
         kibEligible: kib(lines, "kib-eligible"),
+        uploads: uploadsLine(lines),
     };
 }

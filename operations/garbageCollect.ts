@@ -29,6 +29,13 @@ export interface GarbageCollectOptions {
      * their own: Distribution 2.8 removes those too. Default `false`.
      */
     deleteUntagged?: boolean;
+    /**
+     * Also remove every upload in progress or abandoned (`_uploads`). A push that ran out of disk
+     * leaves its partial data there, and the registry's own purging removes it only after 24
+     * hours, so this is how a full disk is freed at once. Uploads cannot be in progress while the
+     * registry is stopped; a client resumes none of them, it starts over. Default `false`.
+     */
+    purgeUploads?: boolean;
     /** Refuse unless the container belongs to this Pulumi project and, if given, this stack. */
     expect?: Expectations;
     /** Seconds Docker gives the registry to stop before killing it. Default `30`. */
@@ -54,6 +61,8 @@ export interface GarbageCollectReport {
     blobsRemoved: string[];
     /** Untagged manifests removed (in a dry run: that would be removed); only with `deleteUntagged`. */
     manifestsRemoved: ManifestRef[];
+    /** Upload folders removed (in a dry run: that would be removed); only with `purgeUploads`. */
+    uploadsRemoved: number;
     /** Disk space freed (in a dry run: the size of the blobs that would go), in bytes; absent when the image has no `du`. */
     bytesFreed?: number;
     /** Disk space the data used before, in bytes; absent when the image has no `du`. */
@@ -106,7 +115,7 @@ async function collect(docker: DockerClient, registry: RegistryContainer, option
                 "--volumes-from", registry.id,
                 "--entrypoint", "/bin/sh",
                 registry.imageId,
-                "-c", collectorScript, "private-registry-gc", registry.dataRoot, ...flags,
+                "-c", collectorScript, "private-registry-gc", registry.dataRoot, options.purgeUploads ? "yes" : "no", ...flags,
             ],
             registry.config,
         );
@@ -156,7 +165,7 @@ export async function garbageCollect(options: GarbageCollectOptions): Promise<Ga
     let result: Awaited<ReturnType<typeof collect>> | undefined;
     let failure: unknown;
     try {
-        log(`collecting${options.dryRun ? " (dry run)" : ""}${options.deleteUntagged ? ", untagged manifests included" : ""}`);
+        log(`collecting${options.dryRun ? " (dry run)" : ""}${options.deleteUntagged ? ", untagged manifests included" : ""}${options.purgeUploads ? ", uploads purged" : ""}`);
         result = await collect(docker, registry, options);
     } catch (e) {
         failure = e;
@@ -185,8 +194,11 @@ export async function garbageCollect(options: GarbageCollectOptions): Promise<Ga
         blobsKept: r.blobsMarked,
         blobsRemoved: r.blobsEligible,
         manifestsRemoved: r.manifestsEligible,
+        uploadsRemoved: r.uploads?.count ?? 0,
         bytesBefore: kib(r.kibBefore),
-        bytesFreed: options.dryRun ? kib(r.kibEligible) : r.kibBefore !== undefined && r.kibAfter !== undefined ? kib(r.kibBefore - r.kibAfter) : undefined,
+        bytesFreed: options.dryRun
+            ? kib(r.kibEligible === undefined ? undefined : r.kibEligible + (r.uploads?.kib ?? 0))
+            : r.kibBefore !== undefined && r.kibAfter !== undefined ? kib(r.kibBefore - r.kibAfter) : undefined,
         outOfServiceMs,
         collectorOutput: r.stdout,
     };

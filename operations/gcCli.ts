@@ -43,6 +43,7 @@ async function main(): Promise<number> {
             dockerHost: command.dockerHost,
             dryRun: command.dryRun,
             deleteUntagged: command.deleteUntagged,
+            purgeUploads: command.purgeUploads,
             expect: { project: projectName(), stack: command.stack },
             log: (m) => console.error(`gc: ${m}`),
             signal: abort.signal,

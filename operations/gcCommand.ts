@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import type { GarbageCollectReport } from "./garbageCollect";
 
-export const usage = "usage: npm run gc -- --container NAME [--docker-host URL] [--stack NAME] [--dry-run] [--delete-untagged] [--json]";
+export const usage = "usage: npm run gc -- --container NAME [--docker-host URL] [--stack NAME] [--dry-run] [--delete-untagged] [--purge-uploads] [--json]";
 
 export interface GcCommand {
     container: string;
@@ -10,6 +10,7 @@ export interface GcCommand {
     stack?: string;
     dryRun: boolean;
     deleteUntagged: boolean;
+    purgeUploads: boolean;
     json: boolean;
 }
 
@@ -36,6 +37,7 @@ export function parseGcCommand(argv: string[]): GcCommand {
                 stack: { type: "string" },
                 "dry-run": { type: "boolean", default: false },
                 "delete-untagged": { type: "boolean", default: false },
+                "purge-uploads": { type: "boolean", default: false },
                 json: { type: "boolean", default: false },
             },
         });
@@ -53,6 +55,7 @@ export function parseGcCommand(argv: string[]): GcCommand {
         stack: v.stack,
         dryRun: v["dry-run"] ?? false,
         deleteUntagged: v["delete-untagged"] ?? false,
+        purgeUploads: v["purge-uploads"] ?? false,
         json: v.json ?? false,
     };
 }
@@ -80,6 +83,7 @@ export function formatReport(r: GarbageCollectReport): string {
     if (r.deleteUntagged) {
         lines.push(`  ${would} ${r.manifestsRemoved.length} untagged manifest(s)`, ...r.manifestsRemoved.map((m) => `    ${m.repository}@${m.digest}`));
     }
+    if (r.uploadsRemoved > 0) lines.push(`  ${would} ${r.uploadsRemoved} upload(s) in _uploads`);
     lines.push(`  kept ${r.blobsKept} referenced blob(s)`);
     if (!r.dryRun) lines.push(r.outOfServiceMs > 0 ? `  out of service for ${(r.outOfServiceMs / 1000).toFixed(1)} s; back with a fresh cache` : "  the registry was not running and stays stopped");
     return lines.join("\n");

@@ -84,14 +84,14 @@ describe("safe garbage collection of a deployed registry", () => {
     });
 
     after(async () => {
-        await dockerCli("rm", "-f", stray).catch(() => undefined);
+        await dockerCli("rm", "-f", "-v", stray).catch(() => undefined);
         for (const { ref } of Object.values(images)) await docker(["rmi", "-f", ref]);
         await deployed?.remove();
         await rm(work, { recursive: true, force: true });
     });
 
     test("refuses a container this program did not deploy, a missing one, and one of another stack, and touches nothing", async () => {
-        await dockerCli("rm", "-f", stray).catch(() => undefined);
+        await dockerCli("rm", "-f", "-v", stray).catch(() => undefined);
         await dockerCli("run", "-d", "--name", stray, "--entrypoint", "/bin/sleep", testImage, "300");
         await assert.rejects(garbageCollect({ container: stray }), (e: Error) => {
             assert.ok(e instanceof GarbageCollectRefused);

@@ -14,6 +14,7 @@ const d = (c: string) => `sha256:${c.repeat(64)}`;
 // Distribution 2.8.2's own output with --delete-untagged (digests shortened to one repeated digit).
 const collectorStdout = [
     "private-registry-gc: kib-before 224",
+    "private-registry-gc: uploads 2 1020",
     "team/app",
     `manifest eligible for deletion: ${d("1")}`,
     `team/app: marking manifest ${d("2")} `,
@@ -37,6 +38,7 @@ test("the collector's output gives the removed blobs and manifests (with their r
     assert.equal(parsed.kibBefore, 224);
     assert.equal(parsed.kibAfter, 192);
     assert.equal(parsed.kibEligible, undefined);
+    assert.deepEqual(parsed.uploads, { count: 2, kib: 1020 });
     assert.equal(parsed.emptyStorage, false);
 });
 
@@ -54,6 +56,7 @@ test("the command line takes the documented options and names a bad argument, it
         stack: undefined,
         dryRun: true,
         deleteUntagged: false,
+        purgeUploads: false,
         json: false,
     });
     assert.equal(parseGcCommand(["--container=r", "--delete-untagged", "--stack", "prod", "--json"]).deleteUntagged, true);
@@ -72,6 +75,7 @@ test("the report says what was removed, the space freed and the time out of serv
         blobsKept: 3,
         blobsRemoved: [d("1"), d("5")],
         manifestsRemoved: [{ repository: "team/app", digest: d("1") }],
+        uploadsRemoved: 2,
         bytesBefore: 224 * 1024,
         bytesFreed: 32 * 1024 * 1024,
         outOfServiceMs: 2400,
@@ -79,6 +83,7 @@ test("the report says what was removed, the space freed and the time out of serv
     });
     assert.match(text, /^Garbage collection of registry "registry" \(stack private-registry\/dev\)\n  removed 2 blob\(s\), freed 32.0 MiB \(the data used 224.0 KiB\)\n    sha256:1{64}/);
     assert.match(text, /removed 1 untagged manifest\(s\)\n    team\/app@sha256:1{64}/);
+    assert.match(text, /removed 2 upload\(s\) in _uploads/);
     assert.match(text, /out of service for 2.4 s; back with a fresh cache/);
     assert.equal(humanBytes(512), "512 B");
 });

@@ -1,0 +1,149 @@
+/**
+ * Reliability (issue 4), full disk: the registry's data volume is a 16 MiB tmpfs. A push that does
+ * not fit fails with the registry's "no space left on device" error, the registry stays up and
+ * keeps serving what it stored, and once space is freed pushes work again. The registry runs from
+ * the component's exact container inputs on the real Docker engine; images move with the docker CLI.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ContainerInputs, dockerCli, removeContainerAndVolume, requireDockerAndImage, runContainer } from "../support/dockerEngine";
+import { assertImagesPull, DockerCli, StoredImage } from "../support/images";
+import { containerState, uploadStateFiles } from "../support/containerOps";
+import { createTmpfsVolume, TmpfsVolume } from "../support/hostTmpfs";
+import { ApiResponse, errorCodes, RegistryApi, responseSummary, sha256Digest } from "../support/registryApi";
+import { freePort } from "../support/net";
+import { garbageCollect } from "../../operations";
+import { renderRegistry } from "../support/render";
+import { testImage } from "../support/testRegistry";
+
+const unique = `relfull-${process.pid}-${randomBytes(3).toString("hex")}`;
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** The registry's ENOSPC: a 500 UNKNOWN whose detail is the driver's path error (errno 28). */
+function isNoSpaceError(res: ApiResponse): boolean {
+    const text = res.body.toString();
+    return res.status === 500 && errorCodes(res).includes("UNKNOWN") && (/"Err":28\b/.test(text) || /no space left on device/.test(text));
+}
+
+describe("5. full disk: a push that does not fit fails cleanly, and nothing stored is lost", () => {
+    let container: ContainerInputs;
+    let name: string;
+    let disk: TmpfsVolume | undefined;
+    let api: RegistryApi;
+    let cli: DockerCli;
+    let work: string;
+    let address: string;
+    const stored: StoredImage[] = [];
+    let tooBig: string;
+    const filler = () => join(disk!.dir, "filler");
+    const assertNothingLost = (images = stored) => assertImagesPull(cli, (repo, tag) => api.manifestDigest(repo, tag), images);
+
+    before(async () => {
+        await requireDockerAndImage(testImage);
+        const port = await freePort();
+        const rendered = await renderRegistry(
+            {
+                hostnames: ["127.0.0.1"],
+                port,
+                bindAddress: "127.0.0.1",
+                users: ["admin", "ci"],
+                image: testImage,
+                containerName: `registry-${unique}`,
+                dataVolumeName: `registry-${unique}-data`,
+            },
+            { tls: "openssl" },
+        );
+        container = rendered.mocks.inputsOf("registry-container") as ContainerInputs;
+        name = container.name!;
+        // The volume the component names, backed by a small tmpfs (created before the container, as
+        // the docker provider would find an existing volume of that name).
+        await removeContainerAndVolume(name, rendered.outputs.dataVolumeName);
+        disk = await createTmpfsVolume(rendered.outputs.dataVolumeName, 16 * MiB);
+        await runContainer(container);
+
+        address = rendered.outputs.address;
+        api = new RegistryApi(port, rendered.outputs.caCertificatePem!, { user: "admin", password: rendered.outputs.passwords.admin });
+        work = await mkdtemp(join(tmpdir(), "reliability-full-"));
+        cli = new DockerCli(join(work, "docker"));
+        await cli.login(address, "ci", rendered.outputs.passwords.ci);
+        for (const n of [1, 2]) {
+            const ref = `${address}/${unique}/earlier-${n}:v1`;
+            await cli.importImage(ref, 32 * KiB);
+            stored.push(await cli.push(ref));
+        }
+        tooBig = `${address}/${unique}/too-big:v1`;
+        await cli.importImage(tooBig, 3 * MiB);
+    });
+
+    after(async () => {
+        await cli?.removeAll();
+        if (name) await dockerCli("rm", "-f", name).catch(() => undefined);
+        await disk?.remove();
+        if (work) await rm(work, { recursive: true, force: true });
+    });
+
+    test("a 3 MiB push with 1 MiB free fails: docker retries, the registry answers 500 'no space left on device'", async () => {
+        // Fill the volume up to 1 MiB with a file outside the registry's tree (see the last test).
+        await writeFile(filler(), Buffer.alloc((await disk!.freeBytes()) - MiB));
+
+        const push = await cli.pushUntilFirstFailure(tooBig);
+        assert.equal(push.completed, false, push.output);
+        // dockerd 20.10 only reports "received unexpected HTTP status: 500 Internal Server Error"
+        // after its last retry; its first failed attempt shows as "Retrying in".
+        assert.ok(push.retried || push.code !== 0, push.output);
+
+        // The registry's own error for a blob that does not fit, straight from the API.
+        const data = randomBytes(2 * MiB);
+        const started = await api.request("POST", `/v2/${unique}/too-big/blobs/uploads/`);
+        const refused = started.status === 202 ? await api.finishUpload(String(started.headers.location), sha256Digest(data), data) : started;
+        assert.ok(isNoSpaceError(refused), responseSummary(refused));
+    });
+
+    test("the registry stays up: not restarted, its health check passes, /v2/ answers, earlier images pull", async () => {
+        const state = await containerState(name);
+        assert.equal(state.running, true);
+        assert.equal(state.restartCount, 0);
+        // The container's own health check command, run now (Docker's last run may predate the fill).
+        const [, ...check] = container.healthcheck!.tests!;
+        await dockerCli("exec", name, ...check);
+        assert.equal(await dockerCli("exec", name, "wget", "-q", "-O", "-", "http://127.0.0.1:5001/debug/health"), "{}");
+        assert.equal((await api.request("GET", "/v2/")).status, 200);
+        await assertNothingLost();
+    });
+
+    test("Distribution 2.8.2 keeps the failed upload's partial data in _uploads (until upload purging)", async (t) => {
+        const files = await uploadStateFiles(disk!.dir);
+        const partial = [...files].filter(([path]) => path.startsWith(`docker/registry/v2/repositories/${unique}/too-big/_uploads/`));
+        const dataBytes = partial.filter(([path]) => path.endsWith("/data")).reduce((sum, [, size]) => sum + size, 0);
+        t.diagnostic(`_uploads after the failed push: ${partial.map(([p, s]) => `${p.split("/_uploads/")[1]} ${s}`).join(", ")}`);
+        assert.ok(dataBytes > 0, "the bytes that fit stay on disk as an abandoned upload");
+        assert.ok((await disk!.freeBytes()) < MiB, "so the disk stays full after the failed push");
+    });
+
+    test("the safe GC with --purge-uploads removes the failed push's partial data, and the registry comes back with everything", async () => {
+        const uploads = async () => [...(await uploadStateFiles(disk!.dir))].filter(([path]) => path.includes("/_uploads/"));
+        const partialBytes = (await uploads()).reduce((sum, [, size]) => sum + size, 0);
+        const freeBefore = await disk!.freeBytes();
+        const report = await garbageCollect({ container: name, purgeUploads: true });
+        assert.ok(report.uploadsRemoved >= 1, report.collectorOutput);
+        assert.deepEqual(await uploads(), []);
+        assert.ok((await disk!.freeBytes()) - freeBefore >= partialBytes, "the partial data's space is free again");
+        assert.equal((await containerState(name)).running, true);
+        assert.equal((await api.request("GET", "/v2/")).status, 200);
+        await assertNothingLost();
+    });
+
+    test("after space is freed, the same push works and every image pulls with its digest", async () => {
+        // Space is freed by removing the filler: deleting an image through the API would not free
+        // any, since Distribution removes blob data only in garbage collection (tested elsewhere).
+        await rm(filler());
+        const pushed = await cli.push(tooBig);
+        stored.push(pushed);
+        await assertNothingLost();
+    });
+});

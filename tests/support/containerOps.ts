@@ -1,0 +1,101 @@
+/**
+ * What the reliability tests do to a running registry container from the host: read its state,
+ * kill its main process, swap a file in it, and snapshot its data volume.
+ */
+import { createHash } from "node:crypto";
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { dockerCli } from "./dockerEngine";
+
+export interface ContainerState {
+    id: string;
+    running: boolean;
+    pid: number;
+    restartCount: number;
+    startedAt: string;
+    health: string;
+}
+
+export async function containerState(name: string): Promise<ContainerState> {
+    const format = "{{json .Id}} {{json .State.Running}} {{json .State.Pid}} {{json .RestartCount}} {{json .State.StartedAt}} {{json .State.Health.Status}}";
+    const [id, running, pid, restartCount, startedAt, health] = (await dockerCli("inspect", "-f", format, name))
+        .split(" ")
+        .map((v) => JSON.parse(v) as unknown);
+    return {
+        id: String(id),
+        running: running === true,
+        pid: Number(pid),
+        restartCount: Number(restartCount),
+        startedAt: String(startedAt),
+        health: String(health),
+    };
+}
+
+/** Polls until `check` returns a value; throws with the last state after `withinMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, withinMs = 30_000): Promise<T> {
+    const deadline = Date.now() + withinMs;
+    while (Date.now() < deadline) {
+        const value = await check();
+        if (value !== undefined) return value;
+        await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`timed out after ${withinMs} ms waiting for ${what}`);
+}
+
+/** SIGKILLs the container's main process (the registry) from the host, as the OOM killer would. */
+export async function killMainProcess(name: string): Promise<ContainerState> {
+    const before = await containerState(name);
+    if (!before.running || before.pid <= 0) throw new Error(`${name} is not running`);
+    process.kill(before.pid, "SIGKILL");
+    return before;
+}
+
+/** Replaces one file in the container (mode kept as given, owner root), as `docker cp` does. */
+export async function replaceFileInContainer(name: string, path: string, content: string, mode = 0o600): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), "reliability-file-"));
+    try {
+        const local = join(dir, "file");
+        await writeFile(local, content);
+        await chmod(local, mode);
+        await dockerCli("cp", local, `${name}:${path}`);
+    } finally {
+        await rm(dir, { recursive: true, force: true });
+    }
+}
+
+export async function volumeMountpoint(volume: string): Promise<string> {
+    return dockerCli("volume", "inspect", "-f", "{{.Mountpoint}}", volume);
+}
+
+/** Upload state (in-progress and abandoned uploads) lives here; it is not stored content. */
+const uploadState = /^docker\/registry\/v2\/repositories\/(.+\/)?_uploads\//;
+
+/**
+ * Every regular file under `root` (relative path → sha256), except upload state. Directories are
+ * left out: a refused upload may leave an empty repository folder, which stores nothing.
+ */
+export async function snapshotStoredFiles(root: string): Promise<Map<string, string>> {
+    const snapshot = new Map<string, string>();
+    const entries = await readdir(root, { recursive: true, withFileTypes: true });
+    for (const entry of entries) {
+        if (!entry.isFile()) continue;
+        const path = relative(root, join(entry.parentPath, entry.name));
+        if (uploadState.test(path)) continue;
+        snapshot.set(path, createHash("sha256").update(await readFile(join(root, path))).digest("hex"));
+    }
+    return new Map([...snapshot.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Files under a repository's `_uploads` (path relative to `root` → size in bytes). */
+export async function uploadStateFiles(root: string): Promise<Map<string, number>> {
+    const files = new Map<string, number>();
+    const entries = await readdir(root, { recursive: true, withFileTypes: true });
+    for (const entry of entries) {
+        if (!entry.isFile()) continue;
+        const path = relative(root, join(entry.parentPath, entry.name));
+        if (!uploadState.test(path)) continue;
+        files.set(path, (await stat(join(root, path))).size);
+    }
+    return files;
+}
