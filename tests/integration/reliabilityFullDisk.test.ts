@@ -10,15 +10,14 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ContainerInputs, dockerCli, removeContainerAndVolume, requireDockerAndImage, runContainer } from "../support/dockerEngine";
+import { ContainerInputs, dockerCli } from "../support/dockerEngine";
 import { assertImagesPull, DockerCli, StoredImage } from "../support/images";
 import { containerState, uploadStateFiles } from "../support/containerOps";
 import { createTmpfsVolume, TmpfsVolume } from "../support/hostTmpfs";
 import { ApiResponse, errorCodes, RegistryApi, responseSummary, sha256Digest } from "../support/registryApi";
 import { freePort } from "../support/net";
 import { garbageCollect } from "../../operations";
-import { renderRegistry } from "../support/render";
-import { testImage } from "../support/testRegistry";
+import { startTestRegistry } from "../support/testRegistry";
 
 const unique = `relfull-${process.pid}-${randomBytes(3).toString("hex")}`;
 const KiB = 1024;
@@ -44,27 +43,14 @@ describe("5. full disk: a push that does not fit fails cleanly, and nothing stor
     const assertNothingLost = (images = stored) => assertImagesPull(cli, (repo, tag) => api.manifestDigest(repo, tag), images);
 
     before(async () => {
-        await requireDockerAndImage(testImage);
         const port = await freePort();
-        const rendered = await renderRegistry(
-            {
-                hostnames: ["127.0.0.1"],
-                port,
-                bindAddress: "127.0.0.1",
-                users: ["admin", "ci"],
-                image: testImage,
-                containerName: `registry-${unique}`,
-                dataVolumeName: `registry-${unique}-data`,
-            },
-            { tls: "openssl" },
-        );
-        container = rendered.mocks.inputsOf("registry-container") as ContainerInputs;
+        // The volume the component names, backed by a small tmpfs.
+        const deployed = await startTestRegistry(unique, port, { hostnames: ["127.0.0.1"] }, {
+            createVolume: async (volume: string) => (disk = await createTmpfsVolume(volume, 16 * MiB)),
+        });
+        const rendered = deployed.rendered;
+        container = deployed.container;
         name = container.name!;
-        // The volume the component names, backed by a small tmpfs (created before the container, as
-        // the docker provider would find an existing volume of that name).
-        await removeContainerAndVolume(name, rendered.outputs.dataVolumeName);
-        disk = await createTmpfsVolume(rendered.outputs.dataVolumeName, 16 * MiB);
-        await runContainer(container);
 
         address = rendered.outputs.address;
         api = new RegistryApi(port, rendered.outputs.caCertificatePem!, { user: "admin", password: rendered.outputs.passwords.admin });

@@ -15,24 +15,31 @@ export interface TestRegistry {
     remove(): Promise<void>;
 }
 
+/** The component's arguments for a test registry: users admin and ci, on 127.0.0.1, under unique names; `args` add to these. */
+export function testRegistryArgs(unique: string, port: number, args: Omit<PrivateRegistryArgs, "port">): PrivateRegistryArgs {
+    return {
+        port,
+        bindAddress: "127.0.0.1",
+        users: ["admin", "ci"],
+        image: testImage,
+        containerName: `registry-${unique}`,
+        dataVolumeName: `registry-${unique}-data`,
+        ...args,
+    };
+}
+
+export interface StartOptions {
+    /** Creates the data volume (as the docker provider would find an existing one); default `docker volume create`. */
+    createVolume?: (name: string) => Promise<unknown>;
+}
+
 /** `unique` names the container and volume; `args` add to the defaults (users admin and ci). */
-export async function startTestRegistry(unique: string, port: number, args: Omit<PrivateRegistryArgs, "port">): Promise<TestRegistry> {
+export async function startTestRegistry(unique: string, port: number, args: Omit<PrivateRegistryArgs, "port">, options: StartOptions = {}): Promise<TestRegistry> {
     await requireDockerAndImage(testImage);
-    const rendered = await renderRegistry(
-        {
-            port,
-            bindAddress: "127.0.0.1",
-            users: ["admin", "ci"],
-            image: testImage,
-            containerName: `registry-${unique}`,
-            dataVolumeName: `registry-${unique}-data`,
-            ...args,
-        },
-        { tls: "openssl" },
-    );
+    const rendered = await renderRegistry(testRegistryArgs(unique, port, args), { tls: "openssl" });
     const container = rendered.mocks.inputsOf("registry-container") as ContainerInputs;
     await removeContainerAndVolume(container.name!, rendered.outputs.dataVolumeName);
-    await dockerCli("volume", "create", rendered.outputs.dataVolumeName);
+    await (options.createVolume ?? ((name: string) => dockerCli("volume", "create", name)))(rendered.outputs.dataVolumeName);
     await runContainer(container);
     return { rendered, container, remove: () => removeContainerAndVolume(container.name!, rendered.outputs.dataVolumeName) };
 }
