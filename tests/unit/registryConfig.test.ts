@@ -28,6 +28,8 @@ test("default config carries everything the runbooks set, plus TLS, secret, heal
     assert.deepEqual(c.health.storagedriver, { enabled: true, interval: "10s", threshold: 3 });
     assert.deepEqual(c.http.debug, { addr: "127.0.0.1:5001", prometheus: { enabled: true, path: "/metrics" } });
     assert.equal(c.log.accesslog.disabled, false);
+    assert.deepEqual(c.http.http2, { disabled: true });
+    assert.deepEqual(c.storage.maintenance.uploadpurging, { enabled: true, age: "24h", interval: "1h", dryrun: false });
 });
 
 test("non-default settings: ports, realm, log level, access log", () => {

@@ -21,7 +21,7 @@ test("the defaults are valid and match the documented values", () => {
     assert.equal(s.port, 5000);
     assert.equal(s.debugPort, 5001);
     assert.deepEqual(s.users, ["admin"]);
-    assert.equal(s.bcryptCost, 5);
+    assert.equal(s.bcryptCost, 4);
     assert.equal(s.passwordLength, 32);
     assert.equal(s.image, "registry:2");
     assert.equal(s.containerName, "registry");
