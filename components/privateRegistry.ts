@@ -37,7 +37,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
     public readonly htpasswd: pulumi.Output<string>;
     /** The rendered `config.yml` (secret: it holds `http.secret`). */
     public readonly registryConfig: pulumi.Output<string>;
-    /** Name of the registry container. */
+    /** Name of the registry container: what `garbageCollect` (`npm run gc -- --container`) takes. */
     public readonly containerName: pulumi.Output<string>;
     /** Name of the volume holding the registry's data. */
     public readonly dataVolumeName: pulumi.Output<string>;

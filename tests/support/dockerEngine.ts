@@ -99,14 +99,22 @@ async function upload(container: string, uploads: NonNullable<ContainerInputs["u
     }
 }
 
+export interface RunOptions {
+    healthyWithinMs?: number;
+    /** `host` runs the container in the host's network (no published ports), for the benchmark's comparison. */
+    network?: "published" | "host";
+}
+
 /** Creates, fills and starts the container; returns once Docker reports it healthy. */
-export async function runContainer(c: ContainerInputs, healthyWithinMs = 60_000): Promise<void> {
+export async function runContainer(c: ContainerInputs, options: RunOptions = {}): Promise<void> {
     if (!c.name) throw new Error("container inputs need a name");
-    const created = await engine("POST", `/containers/create?name=${encodeURIComponent(c.name)}`, createBody(c));
+    const body = createBody(c);
+    const hostNetwork = { ExposedPorts: {}, HostConfig: { ...body.HostConfig, NetworkMode: "host", PortBindings: {} } };
+    const created = await engine("POST", `/containers/create?name=${encodeURIComponent(c.name)}`, options.network === "host" ? { ...body, ...hostNetwork } : body);
     if (created.status !== 201) throw new Error(`container create failed (${created.status}): ${created.body}`);
     await upload(c.name, c.uploads ?? []);
     await dockerCli("start", c.name);
-    await waitForHealth(c.name, healthyWithinMs);
+    await waitForHealth(c.name, options.healthyWithinMs ?? 60_000);
 }
 
 export async function waitForHealth(name: string, withinMs: number): Promise<void> {
