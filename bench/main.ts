@@ -1,0 +1,120 @@
+/**
+ * `npm run bench`: the data-path benchmark of the deployed registry (issue 4). A script, not a
+ * test: it deploys the component's rendered container and its comparison points on this
+ * machine, measures every figure in rounds (medians; ratios from the same rounds), prints a
+ * table and writes JSON. See bench/README.md.
+ */
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { authRatios, measureAuthCost } from "./authCost";
+import { makeRandomBlob } from "./blobs";
+import { cleanupAll, cleanupOnSignals, onCleanup } from "./cleanup";
+import { allCosts, costId, costLabel, defaultCost } from "./costs";
+import { removeStaleBenchContainers, runId } from "./deploy";
+import { deployAll } from "./deployments";
+import { Limits } from "./limits";
+import { currentLoad, describeMachine } from "./machine";
+import { parseOptions } from "./options";
+import { measureParallel, parallelRatios } from "./parallel";
+import { measurePushPull, pushPullRatios } from "./pushPull";
+import { printReport, writeJson } from "./report";
+import { Results } from "./results";
+import { progress } from "./rounds";
+import { MiB } from "./stats";
+import { measureThroughput, throughputRatios, ThroughputVariant } from "./throughput";
+import { ensureTools } from "./tools";
+import { methodNotes, targetSummary } from "./notes";
+
+async function main(): Promise<void> {
+    const options = parseOptions(process.argv.slice(2));
+    cleanupOnSignals();
+    await ensureTools();
+    await removeStaleBenchContainers();
+    const startedAt = new Date();
+    // Under /tmp, on the same disk as Docker's volumes here (both are the root file system).
+    const workDir = await mkdtemp(join(tmpdir(), `registry-${runId}-`));
+    onCleanup(`remove ${workDir}`, () => rm(workDir, { recursive: true, force: true }));
+    const machine = await describeMachine();
+    const loadBefore = await currentLoad(`registry-${runId}`);
+    console.log(`bench ${runId}: ${options.runs} rounds, ${options.sizeMiB} MiB blob, suites ${options.only.join(",")}`);
+    console.log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.kernel}, docker ${machine.docker}`);
+    console.log(`load before: ${loadBefore.loadavg.join(" ")}; other containers running: ${loadBefore.otherContainers.length}`);
+
+    const blobsDir = join(workDir, "blobs");
+    await mkdir(blobsDir);
+    progress("deploying");
+    const d = await deployAll(workDir, options.only, blobsDir);
+    const results = new Results();
+    const has = (s: (typeof options.only)[number]) => options.only.includes(s);
+
+    if (has("auth")) await measureAuthCost(d.noAuth!, d.byCost!, options.authRequests, options.runs, results);
+    if (has("pushpull")) {
+        const targets = [
+            { id: "none", label: "no auth (baseline)", endpoint: d.noAuth! },
+            ...allCosts.map((cost) => ({ id: costId(cost), label: `bcrypt ${costLabel(cost)}`, endpoint: d.byCost!.get(cost)! })),
+        ];
+        await measurePushPull(targets, options.layers, options.runs, workDir, results);
+    }
+    // The deployed container is the product's: default bcrypt cost, HTTP/2 off. The bare
+    // processes run the same rendered config (HTTP/2 off too); every target compares to them.
+    const deployedLabel = `container as deployed: ${costLabel(defaultCost)}, HTTP/2 off, published port (kernel NAT)`;
+    const variants: ThroughputVariant[] = [
+        { id: "nat-h1", label: deployedLabel, endpoint: d.deployed, http: "1.1" },
+        { id: "bare-h1", label: "bare process, same binary and config (HTTP/2 off)", endpoint: d.bare!, http: "1.1" },
+        { id: "bareveth-h1", label: "bare process in a netns over veth (MTU 1500, no NAT)", endpoint: d.bareVeth!, http: "1.1" },
+        { id: "nginx-front-h1", label: "nginx-in-front design (runbook)", endpoint: d.nginxFront!, http: "1.1" },
+    ];
+    if (has("throughput")) {
+        progress(`making a ${options.sizeMiB} MiB random blob`);
+        const blob = await makeRandomBlob(join(blobsDir, "large.bin"), options.sizeMiB * MiB);
+        const limits = await Limits.create(workDir, d.nginxLimits!, () => "large.bin");
+        const all: ThroughputVariant[] = [
+            ...variants,
+            // A client that offers h2 (curl's default): HTTP/1.1 from the deployed container, HTTP/2
+            // from the same container with HTTP/2 turned back on.
+            { id: "nat-auto", label: deployedLabel, endpoint: d.deployed, http: "auto" },
+            { id: "h2on-auto", label: "container with HTTP/2 on (http.http2.disabled: false)", endpoint: d.http2On!, http: "auto" },
+            { id: "host-h1", label: "container, --network host", endpoint: d.hostNetwork!, http: "1.1" },
+            { id: "userland-h1", label: "container via docker-proxy (userland) → published port", endpoint: d.userland!, http: "1.1" },
+        ];
+        await measureThroughput(all, limits, blob, options.runs, results);
+    }
+    if (has("parallel")) {
+        const blobs = [];
+        for (let i = 0; i < 8; i++) blobs.push(await makeRandomBlob(join(blobsDir, `parallel-${i}.bin`), options.parallelSizeMiB * MiB));
+        await measureParallel(variants, blobs, options.runs, results);
+    }
+
+    authRatios(results);
+    pushPullRatios(results);
+    throughputRatios(results);
+    parallelRatios(results);
+    results.notes.push(...methodNotes(machine), ...targetSummary(results));
+    const loadAfter = await currentLoad(`registry-${runId}`);
+    const seconds = Math.round((Date.now() - startedAt.getTime()) / 1000);
+    printReport(results, [
+        `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.kernel}`,
+        `Docker ${machine.docker} (${machine.userlandProxyOff ? "--userland-proxy=false" : "userland proxy ON"}); registry ${machine.registryVersion} (${machine.registryGo}), image ${machine.registryImage}`,
+        `${options.runs} rounds, medians; ${startedAt.toISOString()}, took ${seconds} s; load ${loadBefore.loadavg.join(" ")} → ${loadAfter.loadavg.join(" ")}, other containers ${loadBefore.otherContainers.length} → ${loadAfter.otherContainers.length}`,
+    ]);
+    await writeJson(options.out, {
+        runId,
+        startedAt: startedAt.toISOString(),
+        durationSeconds: seconds,
+        options,
+        machine,
+        load: { before: loadBefore, after: loadAfter },
+        figures: [...results.figures.values()],
+        ratios: results.ratios,
+        notes: results.notes,
+    });
+    console.log(`\nJSON: ${options.out}`);
+}
+
+main()
+    .catch((e: Error) => {
+        console.error(`bench failed: ${e.stack ?? e.message}`);
+        process.exitCode = 1;
+    })
+    .finally(() => cleanupAll());

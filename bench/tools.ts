@@ -1,0 +1,30 @@
+/** The programs the bench runs; installed by bench/provision.sh (as root) when any is missing. */
+import { spawnSync } from "node:child_process";
+import { access, constants } from "node:fs/promises";
+import { join } from "node:path";
+import { dockerCli } from "../tests/support/dockerEngine";
+import { testImage } from "../tests/support/testRegistry";
+import { registryBinary } from "./bareRegistry";
+import { dockerProxyBinary } from "./dockerProxy";
+
+const onPath = (program: string) => spawnSync("sh", ["-c", `command -v ${program}`]).status === 0;
+const executable = (path: string) => access(path, constants.X_OK).then(() => true, () => false);
+
+async function missing(): Promise<string[]> {
+    const gone = ["docker", "curl", "nginx", "go", "dd", "tar", "openssl", "ip"].filter((p) => !onPath(p));
+    for (const path of [registryBinary, dockerProxyBinary]) if (!(await executable(path))) gone.push(path);
+    if (gone.length === 0 && !(await dockerCli("image", "inspect", testImage).then(() => true, () => false))) gone.push(testImage);
+    if (gone.length === 0 && !(await dockerCli("info").then(() => true, () => false))) gone.push("a running dockerd");
+    return gone;
+}
+
+export async function ensureTools(): Promise<void> {
+    let gone = await missing();
+    if (gone.length === 0) return;
+    const script = join(__dirname, "provision.sh");
+    if (process.getuid?.() !== 0) throw new Error(`missing ${gone.join(", ")}; run 'sudo bash ${script}'`);
+    console.log(`missing ${gone.join(", ")}: running ${script}`);
+    const run = spawnSync("bash", [script], { stdio: "inherit" });
+    gone = await missing();
+    if (run.status !== 0 || gone.length > 0) throw new Error(`bench/provision.sh failed; still missing ${gone.join(", ")}`);
+}
