@@ -1,45 +1,29 @@
 /** The real docker CLI as the registry client, with a config directory of its own per registry. */
-import { execFile, spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { join } from "node:path";
 import { dockerCli } from "../tests/support/dockerEngine";
+import { DockerCli } from "../tests/support/images";
 import type { Endpoint } from "./deploy";
 
 export interface DockerClient {
-    configDir: string;
+    cli: DockerCli;
     registry: string;
-}
-
-function withStdin(args: string[], stdin: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-        const child = spawn("docker", args, { stdio: ["pipe", "ignore", "pipe"] });
-        let stderr = "";
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("error", reject);
-        child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`docker ${args[2]}: ${stderr}`))));
-        child.stdin.end(stdin);
-    });
 }
 
 /** A `--config` directory, logged in when the registry has credentials. 127.0.0.1 registries are insecure to Docker, so no CA is installed. */
 export async function dockerClientFor(ep: Endpoint, workDir: string): Promise<DockerClient> {
-    const configDir = await mkdtemp(join(workDir, "docker-config-"));
+    const cli = new DockerCli(await mkdtemp(join(workDir, "docker-config-")));
     const registry = `127.0.0.1:${ep.port}`;
-    if (ep.credentials) {
-        await withStdin(["--config", configDir, "login", "-u", ep.credentials.user, "--password-stdin", registry], ep.credentials.password);
-    }
-    return { configDir, registry };
+    if (ep.credentials) await cli.login(registry, ep.credentials.user, ep.credentials.password);
+    return { cli, registry };
 }
 
 /** Runs `docker --config <dir> <args>` and returns its wall time in seconds. */
-export function timedDocker(client: DockerClient, ...args: string[]): Promise<number> {
+export async function timedDocker(client: DockerClient, ...args: string[]): Promise<number> {
     const started = process.hrtime.bigint();
-    return new Promise((resolve, reject) => {
-        execFile("docker", ["--config", client.configDir, ...args], { maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
-            if (error) reject(new Error(`docker ${args.join(" ")}: ${stderr || error.message}`));
-            else resolve(Number(process.hrtime.bigint() - started) / 1e9);
-        });
-    });
+    const result = await client.cli.run(args);
+    if (result.code !== 0) throw new Error(`docker ${args.join(" ")}: ${result.stderr || `exit code ${result.code}`}`);
+    return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 export interface DaemonAccess {

@@ -7,12 +7,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Docker engine, Debian's docker-registry and the registry:2 stand-in image.
 bash "$here/../tests/support/provision.sh"
+. "$here/../tests/support/packages.sh"
 
 packages=(nginx golang-go curl coreutils)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
+mapfile -t missing < <(missing_packages "${packages[@]}")
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "bench provision: installing ${missing[*]}"
   apt-get update -qq

@@ -23,8 +23,8 @@ export function withClient(v: ThroughputVariant): string {
     return `${v.label}, curl ${curlHttpFlag[v.http][0] ?? "default (offers h2)"}`;
 }
 
-export const throughputSection = (blob: BlobFile) => `Large blob (${blob.size / MiB} MiB, random) over TLS, one stream (curl)`;
-export const limitsSection = (blob: BlobFile) => `This machine's limits for the same ${blob.size / MiB} MiB`;
+const throughputSection = (blob: BlobFile) => `Large blob (${blob.size / MiB} MiB, random) over TLS, one stream (curl)`;
+const limitsSection = (blob: BlobFile) => `This machine's limits for the same ${blob.size / MiB} MiB`;
 
 export async function measureThroughput(variants: ThroughputVariant[], limits: Limits, blob: BlobFile, runs: number, results: Results): Promise<void> {
     const section = throughputSection(blob);

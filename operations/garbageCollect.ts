@@ -83,6 +83,14 @@ export class GarbageCollectError extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The throwaway collector container's name: fixed per registry, so Docker itself refuses a second collection. */
+const collectorNameOf = (registry: RegistryContainer) => `${registry.name}-gc`;
+
+function alreadyRunning(registry: RegistryContainer): string {
+    const name = collectorNameOf(registry);
+    return `a garbage collection of "${registry.name}" is already running (container ${name}); wait for it, or remove a stale one with docker rm -f ${name}`;
+}
+
 /** Waits until the container's own health check passes when run by hand (Docker's first probe comes only after its interval). */
 async function waitUntilServing(docker: DockerClient, registry: RegistryContainer, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -104,7 +112,7 @@ async function waitUntilServing(docker: DockerClient, registry: RegistryContaine
 /** Runs the collector container; returns its parsed output. */
 async function collect(docker: DockerClient, registry: RegistryContainer, options: GarbageCollectOptions) {
     const flags = [...(options.dryRun ? ["--dry-run"] : []), ...(options.deleteUntagged ? ["--delete-untagged"] : [])];
-    const collectorName = `${registry.name}-gc`;
+    const collectorName = collectorNameOf(registry);
     const kill = () => void docker.run(["kill", collectorName]);
     options.signal?.addEventListener("abort", kill);
     try {
@@ -123,9 +131,7 @@ async function collect(docker: DockerClient, registry: RegistryContainer, option
         const parsed = parseCollectorOutput(stdout, run.stderr);
         if (options.signal?.aborted) throw new GarbageCollectError("garbage collection aborted; blobs already removed were unreferenced");
         if (run.code !== 0 && !parsed.emptyStorage) {
-            if (/already in use/i.test(run.stderr)) {
-                throw new GarbageCollectError(`another garbage collection of "${registry.name}" is running (container ${collectorName}); wait for it, or remove a stale one with docker rm -f ${collectorName}`);
-            }
+            if (/already in use/i.test(run.stderr)) throw new GarbageCollectError(alreadyRunning(registry));
             throw new GarbageCollectError(`registry garbage-collect failed (exit code ${run.code}):\n${run.stderr || stdout}`);
         }
         return { ...parsed, stdout };
@@ -146,10 +152,7 @@ export async function garbageCollect(options: GarbageCollectOptions): Promise<Ga
     const log = options.log ?? (() => undefined);
     const docker = new DockerClient(options.dockerHost);
     const registry = await findRegistryContainer(docker, options.container, options.expect ?? {});
-    const collectorName = `${registry.name}-gc`;
-    if ((await docker.run(["container", "inspect", collectorName])).code === 0) {
-        throw new GarbageCollectRefused(`a garbage collection of "${registry.name}" is already running (container ${collectorName}); wait for it, or remove a stale one with docker rm -f ${collectorName}`);
-    }
+    if ((await docker.run(["container", "inspect", collectorNameOf(registry)])).code === 0) throw new GarbageCollectRefused(alreadyRunning(registry));
     if (options.signal?.aborted) throw new GarbageCollectRefused("aborted before the start");
 
     const takeOut = registry.running && !options.dryRun;
@@ -186,6 +189,10 @@ export async function garbageCollect(options: GarbageCollectOptions): Promise<Ga
     if (failure) throw failure;
     const r = result!;
     const kib = (k: number | undefined) => (k === undefined ? undefined : k * 1024);
+    // du's figures: before minus after; a dry run removes nothing, so the size of what it would remove.
+    const freedKib = options.dryRun
+        ? r.kibEligible === undefined ? undefined : r.kibEligible + (r.uploads?.kib ?? 0)
+        : r.kibBefore === undefined || r.kibAfter === undefined ? undefined : r.kibBefore - r.kibAfter;
     return {
         container: registry.name,
         stack: registry.stack,
@@ -196,9 +203,7 @@ export async function garbageCollect(options: GarbageCollectOptions): Promise<Ga
         manifestsRemoved: r.manifestsEligible,
         uploadsRemoved: r.uploads?.count ?? 0,
         bytesBefore: kib(r.kibBefore),
-        bytesFreed: options.dryRun
-            ? kib(r.kibEligible === undefined ? undefined : r.kibEligible + (r.uploads?.kib ?? 0))
-            : r.kibBefore !== undefined && r.kibAfter !== undefined ? kib(r.kibBefore - r.kibAfter) : undefined,
+        bytesFreed: kib(freedKib),
         outOfServiceMs,
         collectorOutput: r.stdout,
     };

@@ -8,14 +8,15 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { garbageCollect, GarbageCollectRefused } from "../../operations";
-import { curl } from "../support/curl";
 import { dockerCli } from "../support/dockerEngine";
+import { assertImagesPull, DockerCli, StoredImage } from "../support/images";
 import { freePort } from "../support/net";
 import { runProcess } from "../support/process";
+import { mediaTypes, RegistryApi } from "../support/registryApi";
 import { startTestRegistry, testImage, TestRegistry } from "../support/testRegistry";
 
 const unique = `gc-${process.pid}-${randomBytes(3).toString("hex")}`;
@@ -24,68 +25,43 @@ describe("safe garbage collection of a deployed registry", () => {
     let deployed: TestRegistry;
     let work: string;
     let address: string;
+    let cli: DockerCli;
+    let api: RegistryApi;
     const stray = `registry-${unique}-stray`;
-    const docker = (args: string[], stdin?: string) => runProcess("docker", ["--config", join(work, "docker"), ...args], stdin);
-    const ok = async (args: string[], stdin?: string) => {
-        const r = await docker(args, stdin);
-        assert.equal(r.code, 0, `docker ${args.join(" ")}: ${r.stderr}`);
-        return r.stdout;
-    };
-    /** An image of one layer holding `bytes` random bytes; returns its reference. */
-    const makeImage = async (ref: string, bytes: number) => {
-        const dir = join(work, `image-${randomBytes(4).toString("hex")}`);
-        await mkdir(dir);
-        await writeFile(join(dir, "payload"), randomBytes(bytes));
-        await runProcess("tar", ["-C", dir, "-cf", `${dir}.tar`, "."]);
-        await ok(["import", `${dir}.tar`, ref]);
-        return ref;
-    };
-    /** Pushes and returns the manifest digest the registry reported. */
-    const push = async (ref: string) => {
-        const out = await ok(["push", ref]);
-        const digest = /digest: (sha256:[0-9a-f]{64})/.exec(out)?.[1];
-        assert.ok(digest, `no digest in push output: ${out}`);
-        return digest;
-    };
-    /** Removes the local copy and pulls; returns the digest the pull reported. */
+    /** Removes the local copy and pulls; the pull's exit code, digest and output. */
     const pullFresh = async (ref: string) => {
-        await docker(["rmi", "-f", ref]);
-        const r = await docker(["pull", ref]);
+        await cli.removeLocal(ref);
+        const r = await cli.run(["pull", ref]);
         return { code: r.code, digest: /Digest: (sha256:[0-9a-f]{64})/.exec(r.stdout)?.[1], output: r.stdout + r.stderr };
     };
-    const api = (method: string, path: string, headers: string[] = []) =>
-        curl([
-            "-k", "-X", method, "-u", `admin:${deployed.rendered.outputs.passwords.admin}`,
-            "-H", "Accept: application/vnd.docker.distribution.manifest.v2+json",
-            ...headers.flatMap((h) => ["-H", h]),
-            `https://${address}${path}`,
-        ]);
+    const assertPull = (...images: StoredImage[]) => assertImagesPull(cli, (repo, tag) => api.manifestDigest(repo, tag), images);
     const blobsOf = async (repo: string, digest: string) => {
-        const manifest = JSON.parse((await api("GET", `/v2/${repo}/manifests/${digest}`)).body.toString()) as {
-            config: { digest: string };
-            layers: { digest: string }[];
-        };
+        const res = await api.request("GET", `/v2/${repo}/manifests/${digest}`, { headers: { Accept: mediaTypes.manifestV2 } });
+        const manifest = JSON.parse(res.body.toString()) as { config: { digest: string }; layers: { digest: string }[] };
         return [digest, manifest.config.digest, ...manifest.layers.map((l) => l.digest)];
     };
     const startedAt = () => dockerCli("inspect", "-f", "{{.State.StartedAt}}", deployed.container.name!);
-    const images: Record<"keep" | "gone" | "other", { ref: string; digest: string }> = {} as never;
+    const images: Record<"keep" | "gone" | "other", StoredImage> = {} as never;
 
     before(async () => {
         work = await mkdtemp(join(tmpdir(), "registry-gc-"));
         const port = await freePort();
         address = `127.0.0.1:${port}`;
-        deployed = await startTestRegistry(unique, port, { hostnames: ["localhost"] });
+        deployed = await startTestRegistry(unique, port, { hostnames: ["127.0.0.1"] });
+        const { caCertificatePem, passwords } = deployed.rendered.outputs;
+        api = new RegistryApi(port, caCertificatePem!, { user: "admin", password: passwords.admin });
+        cli = new DockerCli(join(work, "docker"));
         // Docker treats 127.0.0.0/8 as insecure and skips TLS checks: fine here, trust is tested elsewhere.
-        await ok(["login", "--username", "admin", "--password-stdin", address], deployed.rendered.outputs.passwords.admin);
+        await cli.login(address, "admin", passwords.admin);
         for (const [key, ref] of [["keep", `${address}/gc/app:keep`], ["gone", `${address}/gc/app:gone`], ["other", `${address}/gc/other:v1`]] as const) {
-            await makeImage(ref, 256 * 1024);
-            images[key] = { ref, digest: await push(ref) };
+            await cli.importImage(ref, 256 * 1024);
+            images[key] = await cli.push(ref);
         }
     });
 
     after(async () => {
         await dockerCli("rm", "-f", "-v", stray).catch(() => undefined);
-        for (const { ref } of Object.values(images)) await docker(["rmi", "-f", ref]);
+        await cli?.removeAll();
         await deployed?.remove();
         await rm(work, { recursive: true, force: true });
     });
@@ -111,7 +87,7 @@ describe("safe garbage collection of a deployed registry", () => {
 
     test("a dry run reports the blobs of a deleted tag and leaves the registry in service and the blobs in place", async () => {
         const goneBlobs = await blobsOf("gc/app", images.gone.digest);
-        const deleted = await api("DELETE", `/v2/gc/app/manifests/${images.gone.digest}`);
+        const deleted = await api.request("DELETE", `/v2/gc/app/manifests/${images.gone.digest}`);
         assert.equal(deleted.status, 202, deleted.body.toString());
         const before = await startedAt();
         const report = await garbageCollect({ container: deployed.container.name!, dryRun: true });
@@ -120,7 +96,7 @@ describe("safe garbage collection of a deployed registry", () => {
         assert.ok(report.bytesFreed! >= 256 * 1024, `would free ${report.bytesFreed}`);
         assert.equal(report.outOfServiceMs, 0);
         assert.equal(await startedAt(), before, "a dry run must not restart the registry");
-        for (const blob of goneBlobs.slice(1)) assert.equal((await api("HEAD", `/v2/gc/app/blobs/${blob}`)).status, 200);
+        for (const blob of goneBlobs.slice(1)) assert.equal((await api.request("HEAD", `/v2/gc/app/blobs/${blob}`)).status, 200);
     });
 
     test("collecting removes exactly the unreferenced blobs, restarts the registry healthy, and every other image still pulls", async () => {
@@ -141,17 +117,13 @@ describe("safe garbage collection of a deployed registry", () => {
         assert.notEqual(await startedAt(), before, "the registry must have been restarted");
         assert.equal(await dockerCli("inspect", "-f", "{{.State.Running}}", deployed.container.name!), "true");
         for (const blob of report.blobsRemoved.filter((b) => b !== images.gone.digest)) {
-            assert.equal((await api("HEAD", `/v2/gc/app/blobs/${blob}`)).status, 404, `${blob} should be gone`);
+            assert.equal((await api.request("HEAD", `/v2/gc/app/blobs/${blob}`)).status, 404, `${blob} should be gone`);
         }
-        for (const image of [images.keep, images.other]) {
-            const pulled = await pullFresh(image.ref);
-            assert.equal(pulled.code, 0, pulled.output);
-            assert.equal(pulled.digest, image.digest);
-        }
+        await assertPull(images.keep, images.other);
     });
 
     test("the deleted image pushed again pulls again (the restart dropped the stale blob cache)", async () => {
-        const pushed = await docker(["push", images.gone.ref]);
+        const pushed = await cli.run(["push", images.gone.ref]);
         assert.equal(pushed.code, 0, pushed.stderr);
         assert.doesNotMatch(pushed.stdout, /Layer already exists/, "the registry claimed a collected layer still exists");
         const pulled = await pullFresh(images.gone.ref);
@@ -162,31 +134,27 @@ describe("safe garbage collection of a deployed registry", () => {
     test("--delete-untagged removes a manifest whose tag moved, with the blobs only it used; the command line reports it", async () => {
         const old = images.other.digest;
         const oldBlobs = await blobsOf("gc/other", old);
-        await makeImage(images.other.ref, 64 * 1024);
-        images.other.digest = await push(images.other.ref);
-        const cli = (args: string[]) => runProcess("node", ["--import", "tsx", "operations/gcCli.ts", ...args]);
+        await cli.importImage(images.other.ref, 64 * 1024);
+        images.other = await cli.push(images.other.ref);
+        const gc = (args: string[]) => runProcess("node", ["--import", "tsx", "operations/gcCli.ts", ...args]);
 
-        const usage = await cli(["--container"]);
+        const usage = await gc(["--container"]);
         assert.equal(usage.code, 2, usage.stderr);
         assert.match(usage.stderr, /--container.*usage: npm run gc/s);
-        const badHost = await cli(["--container", "x", "--docker-host", "docker.example:2375"]);
+        const badHost = await gc(["--container", "x", "--docker-host", "docker.example:2375"]);
         assert.equal(badHost.code, 2);
         assert.match(badHost.stderr, /--docker-host "docker.example:2375" is not allowed; give unix:\/\/\/path/);
-        const refused = await cli(["--container", stray]);
+        const refused = await gc(["--container", stray]);
         assert.equal(refused.code, 1);
         assert.match(refused.stderr, /gc: refused: container .* is not a registry deployed by this program/);
 
-        const run = await cli(["--container", deployed.container.name!, "--delete-untagged", "--docker-host", "unix:///var/run/docker.sock", "--json"]);
+        const run = await gc(["--container", deployed.container.name!, "--delete-untagged", "--docker-host", "unix:///var/run/docker.sock", "--json"]);
         assert.equal(run.code, 0, run.stderr);
         const report = JSON.parse(run.stdout) as { manifestsRemoved: { repository: string; digest: string }[]; blobsRemoved: string[] };
         assert.deepEqual(report.manifestsRemoved, [{ repository: "gc/other", digest: old }]);
         assert.deepEqual([...report.blobsRemoved].sort(), [...oldBlobs].sort());
-        for (const image of [images.keep, images.gone, images.other]) {
-            const pulled = await pullFresh(image.ref);
-            assert.equal(pulled.code, 0, pulled.output);
-            assert.equal(pulled.digest, image.digest);
-        }
-        assert.equal((await api("GET", `/v2/gc/other/manifests/${old}`)).status, 404);
+        await assertPull(images.keep, images.gone, images.other);
+        assert.equal((await api.request("GET", `/v2/gc/other/manifests/${old}`)).status, 404);
     });
 
     test("an interrupted collection still brings the registry back", async () => {
@@ -202,17 +170,17 @@ describe("safe garbage collection of a deployed registry", () => {
         );
         assert.notEqual(await startedAt(), before);
         assert.equal(await dockerCli("inspect", "-f", "{{.State.Running}}", deployed.container.name!), "true");
-        assert.equal((await api("GET", "/v2/")).status, 200);
+        assert.equal((await api.request("GET", "/v2/")).status, 200);
     });
 
     test("control: collecting inside the running registry, without the restart, makes a re-pushed image unpullable", async () => {
         // The trap this tool exists for (distribution #3743): the in-memory blob cache still says
         // "exists" for collected blobs, so the push skips them and the pull fails.
         const ref = images.gone.ref;
-        const digest = (await api("HEAD", `/v2/gc/app/manifests/gone`)).headers["docker-content-digest"];
-        assert.equal((await api("DELETE", `/v2/gc/app/manifests/${digest}`)).status, 202);
+        const { digest } = await api.manifestDigest("gc/app", "gone");
+        assert.equal((await api.request("DELETE", `/v2/gc/app/manifests/${digest}`)).status, 202);
         await dockerCli("exec", deployed.container.name!, "registry", "garbage-collect", "/etc/docker/registry/config.yml");
-        const pushed = await docker(["push", ref]);
+        const pushed = await cli.run(["push", ref]);
         const pulled = await pullFresh(ref);
         assert.ok(
             /Layer already exists/.test(pushed.stdout) || pushed.code !== 0 || pulled.code !== 0,

@@ -71,16 +71,19 @@ export async function volumeMountpoint(volume: string): Promise<string> {
 /** Upload state (in-progress and abandoned uploads) lives here; it is not stored content. */
 const uploadState = /^docker\/registry\/v2\/repositories\/(.+\/)?_uploads\//;
 
+/** Every regular file under `root`, as a path relative to `root`. */
+async function regularFiles(root: string): Promise<string[]> {
+    const entries = await readdir(root, { recursive: true, withFileTypes: true });
+    return entries.filter((entry) => entry.isFile()).map((entry) => relative(root, join(entry.parentPath, entry.name)));
+}
+
 /**
  * Every regular file under `root` (relative path → sha256), except upload state. Directories are
  * left out: a refused upload may leave an empty repository folder, which stores nothing.
  */
 export async function snapshotStoredFiles(root: string): Promise<Map<string, string>> {
     const snapshot = new Map<string, string>();
-    const entries = await readdir(root, { recursive: true, withFileTypes: true });
-    for (const entry of entries) {
-        if (!entry.isFile()) continue;
-        const path = relative(root, join(entry.parentPath, entry.name));
+    for (const path of await regularFiles(root)) {
         if (uploadState.test(path)) continue;
         snapshot.set(path, createHash("sha256").update(await readFile(join(root, path))).digest("hex"));
     }
@@ -90,10 +93,7 @@ export async function snapshotStoredFiles(root: string): Promise<Map<string, str
 /** Files under a repository's `_uploads` (path relative to `root` → size in bytes). */
 export async function uploadStateFiles(root: string): Promise<Map<string, number>> {
     const files = new Map<string, number>();
-    const entries = await readdir(root, { recursive: true, withFileTypes: true });
-    for (const entry of entries) {
-        if (!entry.isFile()) continue;
-        const path = relative(root, join(entry.parentPath, entry.name));
+    for (const path of await regularFiles(root)) {
         if (!uploadState.test(path)) continue;
         files.set(path, (await stat(join(root, path))).size);
     }

@@ -77,6 +77,17 @@ export function createBody(c: ContainerInputs) {
     };
 }
 
+/** Streams `dir` as a tar (files owned by root) into `docker <args>`, which reads it from stdin; throws with docker's stderr on failure. */
+export async function tarIntoDocker(dir: string, ...args: string[]): Promise<void> {
+    const tar = spawn("tar", ["-C", dir, "--owner=0", "--group=0", "-cf", "-", "."], { stdio: ["ignore", "pipe", "inherit"] });
+    const docker = spawn("docker", args, { stdio: ["pipe", "ignore", "pipe"] });
+    tar.stdout.pipe(docker.stdin);
+    let stderr = "";
+    docker.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => docker.on("close", resolve));
+    if (code !== 0) throw new Error(`docker ${args.join(" ")} failed: ${stderr}`);
+}
+
 /** Copies uploads into a created container the provider's way: one tar extracted at `/`. */
 async function upload(container: string, uploads: NonNullable<ContainerInputs["uploads"]>): Promise<void> {
     const staging = await mkdtemp(join(tmpdir(), "registry-uploads-"));
@@ -87,13 +98,7 @@ async function upload(container: string, uploads: NonNullable<ContainerInputs["u
             await writeFile(path, u.content ?? "");
             await chmod(path, parseInt(u.permissions ?? "0644", 8));
         }
-        const tar = spawn("tar", ["-C", staging, "--owner=0", "--group=0", "-cf", "-", "."]);
-        const cp = spawn("docker", ["cp", "-", `${container}:/`], { stdio: ["pipe", "inherit", "pipe"] });
-        tar.stdout.pipe(cp.stdin);
-        let stderr = "";
-        cp.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        const code = await new Promise<number | null>((resolve) => cp.on("close", resolve));
-        if (code !== 0) throw new Error(`docker cp failed: ${stderr}`);
+        await tarIntoDocker(staging, "cp", "-", `${container}:/`);
     } finally {
         await rm(staging, { recursive: true, force: true });
     }

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { tarIntoDocker } from "./dockerEngine";
 import { runProcess, RunResult } from "./process";
 
 /** An image in the registry, with the manifest digest `docker push` reported for it. */
@@ -20,25 +21,19 @@ export interface StoredImage {
 }
 
 /** `host:port/repo/path:tag` → repo and tag. */
-export function splitRef(ref: string): { repo: string; tag: string } {
+function splitRef(ref: string): { repo: string; tag: string } {
     const m = /^[^/]+\/(.+):([^:/]+)$/.exec(ref);
     if (!m) throw new Error(`not a host/repo:tag reference: ${ref}`);
     return { repo: m[1], tag: m[2] };
 }
 
 /** Imports an image holding `bytes` random bytes (one layer) under `ref`. */
-export async function importRandomImage(ref: string, bytes: number): Promise<void> {
+async function importRandomImage(ref: string, bytes: number): Promise<void> {
     const dir = await mkdtemp(join(tmpdir(), "reliability-image-"));
     try {
         await writeFile(join(dir, "data"), randomBytes(bytes));
         await writeFile(join(dir, "ref"), `${ref}\n`);
-        const tar = spawn("tar", ["-C", dir, "--owner=0", "--group=0", "-cf", "-", "."], { stdio: ["ignore", "pipe", "inherit"] });
-        const imported = spawn("docker", ["import", "-", ref], { stdio: ["pipe", "ignore", "pipe"] });
-        tar.stdout.pipe(imported.stdin);
-        let stderr = "";
-        imported.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        const code = await new Promise<number | null>((resolve) => imported.on("close", resolve));
-        if (code !== 0) throw new Error(`docker import ${ref} failed: ${stderr}`);
+        await tarIntoDocker(dir, "import", "-", ref);
     } finally {
         await rm(dir, { recursive: true, force: true });
     }

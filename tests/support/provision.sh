@@ -4,14 +4,12 @@
 # openssl, curl and htpasswd; sshd, sudo and python3 for the client-host tests.
 # Idempotent: reuses a running dockerd and an existing image.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
 
 TEST_IMAGE="${REGISTRY_TEST_IMAGE:-private-registry-test/registry:2.8.2}"
 packages=(docker.io docker-registry busybox-static apache2-utils openssl curl tar openssh-server openssh-client sudo python3)
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
+mapfile -t missing < <(missing_packages "${packages[@]}")
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "provision: installing ${missing[*]}"
   apt-get update -qq
