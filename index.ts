@@ -1,73 +1,11 @@
 /**
- * The stack program: reads this stack's config (the only place that does), turns it into the
- * component's typed arguments, and exports what users need to log in and push.
+ * The stack program: this stack's config becomes the component's arguments (components/stackConfig.ts),
+ * and the stack exports what users need to log in and push.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { clientsFromConfig, LogLevel, PrivateRegistry, PrivateRegistryArgs, TlsKeyAlgorithm } from "./components";
+import { PrivateRegistry, registryArgsFromConfig } from "./components";
 
-const config = new pulumi.Config();
-
-/** Reads a list of strings; Pulumi.yaml types it, this keeps a hand-edited stack file's error readable. */
-function stringList(key: string): string[] | undefined {
-    const value = config.getObject<unknown>(key);
-    if (value === undefined) {
-        return undefined;
-    }
-    if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) {
-        throw new Error(`${key}: ${JSON.stringify(value)} is not allowed; expected a list of strings`);
-    }
-    return value as string[];
-}
-
-/** An optional secret: unset and "" (the Pulumi.yaml default) both mean "not given". */
-function optionalSecret(key: string): pulumi.Output<string> | undefined {
-    const value = config.get(key);
-    return value ? pulumi.secret(value) : undefined;
-}
-
-/** An optional plain text: "" (the Pulumi.yaml default) means "not given". */
-function optionalText(key: string): string | undefined {
-    return config.get(key) || undefined;
-}
-
-const args: PrivateRegistryArgs = {
-    hostnames: stringList("hostnames") ?? config.requireObject<string[]>("hostnames"),
-    port: config.getNumber("port"),
-    bindAddress: config.get("bindAddress"),
-    debugPort: config.getNumber("debugPort"),
-    debugOnNetwork: config.getBoolean("debugOnNetwork"),
-    users: stringList("users"),
-    passwordLength: config.getNumber("passwordLength"),
-    passwordUpper: config.getBoolean("passwordUpper"),
-    passwordLower: config.getBoolean("passwordLower"),
-    passwordNumeric: config.getBoolean("passwordNumeric"),
-    passwordSpecial: config.getBoolean("passwordSpecial"),
-    passwordRotation: config.get("passwordRotation"),
-    bcryptCost: config.getNumber("bcryptCost"),
-    authRealm: config.get("authRealm"),
-    tlsValidityHours: config.getNumber("tlsValidityHours"),
-    tlsEarlyRenewalHours: config.getNumber("tlsEarlyRenewalHours"),
-    caValidityHours: config.getNumber("caValidityHours"),
-    tlsKeyAlgorithm: config.get<TlsKeyAlgorithm>("tlsKeyAlgorithm"),
-    tlsCertificate: optionalSecret("tlsCertificate"),
-    tlsPrivateKey: optionalSecret("tlsPrivateKey"),
-    tlsCaCertificate: optionalText("tlsCaCertificate"),
-    image: config.get("image"),
-    containerName: optionalText("containerName"),
-    dataVolumeName: optionalText("dataVolumeName"),
-    retainDataOnDestroy: config.getBoolean("retainDataOnDestroy"),
-    dockerHost: optionalText("dockerHost"),
-    corsOrigins: stringList("corsOrigins"),
-    logLevel: config.get<LogLevel>("logLevel"),
-    accessLog: config.getBoolean("accessLog"),
-    logMaxSize: config.get("logMaxSize"),
-    logMaxFiles: config.getNumber("logMaxFiles"),
-    // A list of objects: Pulumi.yaml cannot declare its type, clientsFromConfig checks it.
-    clients: clientsFromConfig(config.getObject<unknown>("clients")),
-    sshPrivateKey: optionalSecret("sshPrivateKey"),
-};
-
-const registry = new PrivateRegistry("registry", args);
+const registry = new PrivateRegistry("registry", registryArgsFromConfig(new pulumi.Config()));
 
 /** `docker tag IMAGE <address>/NAME:TAG`, then `docker push`. */
 export const address = registry.address;

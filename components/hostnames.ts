@@ -57,8 +57,11 @@ export function subjectAltNames(hostnames: readonly string[]): SubjectAltNames {
 
 /**
  * The `host:port` form Docker uses in image references and in `certs.d` folder names:
- * IPv6 literals go in brackets.
+ * IPv6 literals go in brackets. On 443 the port is left out, as in the image references
+ * people write (`registry.example.com/app`): Docker and containerd match the `certs.d` folder
+ * and the login to the reference exactly, so `registry.example.com:443` would name another registry.
  */
 export function registryAddress(host: string, port: number): string {
-    return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+    const bracketed = isIP(host) === 6 ? `[${host}]` : host;
+    return port === 443 ? bracketed : `${bracketed}:${port}`;
 }

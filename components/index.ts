@@ -10,3 +10,4 @@ export { ClientHostArgs, ClientRuntime, ClientSettings, SshProxyArgs, clientDefa
 export { ClientTrustSummary } from "./clientTrust";
 export { planTrust, renderApplyScript, renderRemoveScript, remoteCommand, renderHostsToml, trustOwner, trustPaths, emptyPlan, TrustPlan, TrustSettings } from "./trustScript";
 export * from "../operations";
+export { registryArgsFromConfig } from "./stackConfig";

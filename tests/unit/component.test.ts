@@ -252,6 +252,16 @@ test("an IPv6 first hostname is bracketed in the address", async () => {
     assert.equal(r.outputs.url, "https://[fd00::10]:5000");
 });
 
+test("on port 443 the addresses leave the port out, as image references and certs.d folders do", async () => {
+    const r = await renderRegistry({ hostnames: ["registry.example.com", "fd00::10"], port: 443, clients: [{ name: "web1", host: "10.0.0.7" }], sshPrivateKey: "KEY" });
+    assert.equal(r.outputs.address, "registry.example.com");
+    assert.equal(r.outputs.url, "https://registry.example.com");
+    assert.deepEqual(r.outputs.addresses, ["registry.example.com", "[fd00::10]"]);
+    const create = String(r.mocks.inputsOf("registry-client-web1").create);
+    assert.ok(create.includes("/etc/docker/certs.d/registry.example.com/ca.crt"), "the client trusts the port-less name");
+    assert.ok(!create.includes("registry.example.com:443"));
+});
+
 test("a provided certificate is served as given and no CA is generated", async () => {
     const r = await renderRegistry({
         hostnames: ["registry.example.com"],

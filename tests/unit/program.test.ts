@@ -55,7 +55,9 @@ test("Pulumi.yaml declares a typed, described entry for every component argument
     ];
     // `clients` is a list of objects, a type Pulumi.yaml cannot declare; clientsFromConfig checks it.
     const undeclared: (keyof PrivateRegistryArgs)[] = ["clients"];
-    assert.deepEqual(Object.keys(schema).sort(), [...argKeys].sort());
+    // Stack settings for the npm wrappers, not for the component.
+    const stackKeys = ["protected"];
+    assert.deepEqual(Object.keys(schema).sort(), [...argKeys, ...stackKeys].sort());
     assert.ok(undeclared.every((key) => !(key in schema)));
     assert.match(schema.sshPrivateKey.description ?? "", /clients.*README/);
     for (const [key, spec] of Object.entries(schema)) {
@@ -66,7 +68,7 @@ test("Pulumi.yaml declares a typed, described entry for every component argument
             continue;
         }
         assert.notEqual(spec.default, undefined, `${key} has a default`);
-        const codeDefault = (defaults as Record<string, unknown>)[key];
+        const codeDefault = key === "protected" ? false : (defaults as Record<string, unknown>)[key];
         if (codeDefault !== undefined) {
             assert.deepEqual(spec.default, codeDefault, `${key}: Pulumi.yaml default must equal the component's`);
         } else {
