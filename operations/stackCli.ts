@@ -10,7 +10,8 @@ import { parse } from "yaml";
 import { parseStackCommand, planStackCommand, StackCommand, StackRefused, StackUsageError } from "./stackCommand";
 import { readStackFile, StackFileError } from "./stackFile";
 
-const projectDir = join(__dirname, "..");
+// npm runs scripts in the project directory, where pulumi looks for Pulumi.yaml too.
+const projectDir = process.cwd();
 
 function main(): number {
     const [action = "", ...argv] = process.argv.slice(2);
