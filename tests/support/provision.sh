@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs and starts what the integration tests need, on a Debian machine, as root:
 # Docker engine, CNCF Distribution 2.8.2 (Debian's docker-registry) as a locally built image,
-# openssl, curl and htpasswd; sshd, sudo and python3 for the client-host tests.
+# openssl, curl and htpasswd; sshd, sudo and python3 for the client-host tests; shellcheck for
+# the workflows' scripts.
 # Idempotent: reuses a running dockerd and an existing image.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
 
 TEST_IMAGE="${REGISTRY_TEST_IMAGE:-private-registry-test/registry:2.8.2}"
-packages=(docker.io docker-registry busybox-static apache2-utils openssl curl tar openssh-server openssh-client sudo python3)
+packages=(docker.io docker-registry busybox-static apache2-utils openssl curl tar openssh-server openssh-client sudo python3 shellcheck)
 
 mapfile -t missing < <(missing_packages "${packages[@]}")
 if [ "${#missing[@]}" -gt 0 ]; then
