@@ -72,6 +72,12 @@ export function parseStackCommand(action: string, argv: string[]): StackCommand 
             pulumiArgs.push(arg);
         }
     }
+    // pulumi takes the last --stack it is given and reads Pulumi.<stack>.yaml from --cwd: either
+    // in the pass-through flags would run pulumi on another stack than the one checked here.
+    const overriding = pulumiArgs.find((a) => /^(?:--stack|-s)(?:=|$)|^-s.|^(?:--cwd|-C)(?:=|$)|^-C./.test(a));
+    if (overriding !== undefined) {
+        throw new StackUsageError(`"${overriding}" is not allowed among pulumi's flags; give the stack once, first or as --stack NAME, and run from the project directory`);
+    }
     if (action === "check" && stack === undefined) throw new StackUsageError("check needs a stack name");
     if (action === "destroy" && stack === undefined) {
         throw new StackUsageError(`destroy needs a stack name (npm run destroy -- ${laptopStack}), so nothing is destroyed by default`);
@@ -107,8 +113,9 @@ export interface PulumiPlan {
     notes: string[];
 }
 
+/** A variable a workflow fills from a missing secret is set but empty: that is no passphrase. */
 function isSet(value: string | undefined): boolean {
-    return value !== undefined;
+    return value !== undefined && value !== "";
 }
 
 function isCi(env: StackEnvironment): boolean {
@@ -165,6 +172,15 @@ export function planStackCommand(command: StackCommand, file: StackFile, env: St
         }
     }
 
+    if (!isSet(env.PULUMI_BACKEND_URL) && name !== laptopStack) {
+        notes.push(`stack ${stack}: PULUMI_BACKEND_URL is not set, so its state is kept in Pulumi.yaml's backend (file://~, this machine)`);
+    }
+    return planRuns(command, envOut, notes);
+}
+
+/** The pulumi invocations for an action that passed the checks. */
+function planRuns(command: StackCommand, envOut: Record<string, string>, notes: string[]): PulumiPlan {
+    const { action, stack } = command;
     const stackFlag = ["--stack", stack];
     switch (action) {
         case "check":

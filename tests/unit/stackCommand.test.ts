@@ -40,6 +40,14 @@ test("parse: destroy and check need a stack; bad names and misplaced flags are r
     assert.throws(() => parseStackCommand("up", ["--stack"]), /--stack needs a stack name/);
 });
 
+test("parse: a second stack or another project directory among pulumi's flags is refused (pulumi would take it)", () => {
+    for (const sneaky of [["-sprod"], ["-s=prod"], ["--", "--stack", "prod"], ["--", "-s", "prod"], ["--", "--stack=prod"], ["-C", "/elsewhere"], ["--cwd=/elsewhere"], ["-C/elsewhere"]]) {
+        assert.throws(() => parseStackCommand("destroy", ["staging", "--yes", ...sneaky]), /is not allowed among pulumi's flags/, sneaky.join(" "));
+    }
+    // Flags that merely start with the same letters are pulumi's own.
+    assert.deepEqual(parseStackCommand("up", ["staging", "--skip-preview", "--show-secrets"]).pulumiArgs, ["--skip-preview", "--show-secrets"]);
+});
+
 test("stack file: protected is true, \"true\" or absent/false; anything else is an error naming file, key and value", () => {
     assert.equal(file("prod", "config:\n  private-registry:protected: true\n").protected, true);
     assert.equal(file("prod", "config:\n  private-registry:protected: \"true\"\n").protected, true);
@@ -93,6 +101,8 @@ describe("plan", () => {
         assert.deepEqual(planStackCommand(parseStackCommand("up", ["staging"]), staging, laptop).env, {}, "pulumi asks on the terminal");
         assert.throws(() => planStackCommand(parseStackCommand("up", ["staging"]), staging, { ...ci, PULUMI_CONFIG_PASSPHRASE: undefined }),
             /stack staging encrypts its secrets with a passphrase and nobody can be asked for it here; set PULUMI_CONFIG_PASSPHRASE/);
+        // A workflow that maps a missing secret gets an empty variable: that is no passphrase either.
+        assert.throws(() => planStackCommand(parseStackCommand("check", ["staging"]), staging, { ...ci, PULUMI_CONFIG_PASSPHRASE: "" }), /nobody can be asked/);
         const kms = file("staging", "secretsprovider: awskms://alias/registry\nconfig: {}\n");
         assert.doesNotThrow(() => planStackCommand(parseStackCommand("up", ["staging"]), kms, { ...ci, PULUMI_CONFIG_PASSPHRASE: undefined }));
     });

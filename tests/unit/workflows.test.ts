@@ -66,7 +66,10 @@ test("checks: type check and the test suite the README names, run as CI runs the
     const checks = workflow("checks.yml");
     const runs = Object.values(checks.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run ?? ""));
     assert.ok(runs.includes("npm run build"), "type check");
-    assert.ok(runs.includes("bash .ci/run"), "the whole suite, provisioning included");
+    const suite = runs.find((r) => /node:22-bookworm bash \.ci\/run$/.test(r));
+    assert.ok(suite, "the whole suite, provisioning included, in Debian with Node.js 22");
+    assert.match(suite, /--privileged/, "it starts its own dockerd");
+    assert.equal(Object.values(checks.jobs).some((j) => j.container), false, "no container job: those get the runner's Docker socket");
     const ci = readFileSync(join(projectDir, ".ci/run"), "utf8");
     const readme = readFileSync(join(projectDir, "README.md"), "utf8");
     assert.match(ci, /^npm test$/m);
@@ -90,6 +93,7 @@ test("pull requests: a preview of every environment stack, commented on the pull
     assert.equal(p["comment-on-pr"], true);
     assert.equal(p["github-token"], "${{ secrets.GITHUB_TOKEN }}");
     assert.match(String(preview.if), /head\.repo\.full_name == github\.repository/, "forks get no secrets");
+    assert.equal(environmentOf(preview), "${{ matrix.stack }}-preview", "previews read secrets from their own environment, not prod's");
 });
 
 test("merges to main: pulumi up for every environment stack, one after another, each in its GitHub environment; prod last", () => {
