@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { findProblems, registryArgsFromConfig, resolveSettings } from "../../components";
 import { renderRegistry } from "../support/render";
 import { isSecure, projectFile, projectName, stackConfig, StackConfig, stackFiles, useStackConfig } from "../support/stackFiles";
-import { passphraseKey } from "../support/pulumiSecrets";
+import { decryptValue, encryptValue, newEncryptionSalt, passphraseKey } from "../support/pulumiSecrets";
 
 const exec = promisify(execFile);
 const files = stackFiles();
@@ -92,6 +92,10 @@ test("Pulumi's own test vector decrypts (the tests' passphrase provider is Pulum
     // pkg/secrets/passphrase/manager_test.go: this state, passphrase "password".
     assert.ok(passphraseKey("password", "v1:fozI5u6B030=:v1:F+6ZduKKd8G0/V7L:PGMFeIzwobWRKmEAzUdaQHqC5mMRIQ=="));
     assert.throws(() => passphraseKey("password123", "v1:fozI5u6B030=:v1:F+6ZduKKd8G0/V7L:PGMFeIzwobWRKmEAzUdaQHqC5mMRIQ=="), /incorrect passphrase/);
+    // How the example values were made: a new salt for the passphrase, then each value encrypted.
+    const { encryptionSalt, key: made } = newEncryptionSalt("example");
+    const key = passphraseKey("example", encryptionSalt);
+    assert.equal(decryptValue(key, encryptValue(made, "-----BEGIN PRIVATE KEY-----")), "-----BEGIN PRIVATE KEY-----");
 });
 
 test("only prod is protected; prod uses its own certificate, a real name and a non-default port", () => {
