@@ -2,16 +2,11 @@
  * `npm run gc -- --container NAME [...]`: safe garbage collection of a registry this program
  * deployed. Exit codes: 0 done, 1 refused or failed, 2 bad arguments.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { GarbageCollectRefused, garbageCollect } from "./garbageCollect";
 import { UsageError, formatReport, parseGcCommand } from "./gcCommand";
 
-/** The project name from Pulumi.yaml: the container must belong to this project. */
-function projectName(): string {
-    return (parse(readFileSync(join(__dirname, "..", "Pulumi.yaml"), "utf8")) as { name: string }).name;
-}
+import { readProjectName } from "./projectFile";
 
 async function main(): Promise<number> {
     let command;
@@ -44,7 +39,8 @@ async function main(): Promise<number> {
             dryRun: command.dryRun,
             deleteUntagged: command.deleteUntagged,
             purgeUploads: command.purgeUploads,
-            expect: { project: projectName(), stack: command.stack },
+            // The container must belong to this project.
+            expect: { project: readProjectName(join(__dirname, "..")), stack: command.stack },
             log: (m) => console.error(`gc: ${m}`),
             signal: abort.signal,
         });

@@ -4,10 +4,8 @@
  * passphrase). Exit codes: pulumi's own, 1 refused, 2 bad arguments.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parse } from "yaml";
 import { parseStackCommand, planStackCommand, StackCommand, StackRefused, StackUsageError } from "./stackCommand";
+import { readProjectName } from "./projectFile";
 import { readStackFile, StackFileError } from "./stackFile";
 
 // npm runs scripts in the project directory, where pulumi looks for Pulumi.yaml too.
@@ -25,7 +23,7 @@ function main(): number {
         }
         throw e;
     }
-    const project = (parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+    const project = readProjectName(projectDir);
     let plan;
     try {
         const file = readStackFile(projectDir, project, command.name);

@@ -128,7 +128,7 @@ export function planStackCommand(command: StackCommand, file: StackFile, env: St
     const notes: string[] = [];
     const envOut: Record<string, string> = {};
 
-    if (isCi(env) && !env.PULUMI_BACKEND_URL) {
+    if (isCi(env) && !isSet(env.PULUMI_BACKEND_URL)) {
         throw new StackRefused(
             "PULUMI_BACKEND_URL is not set. In CI, Pulumi.yaml's default backend (file://~) would keep this run's state on a " +
                 "throwaway runner and deploy everything a second time on the next run; set PULUMI_BACKEND_URL (s3://..., " +

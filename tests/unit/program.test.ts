@@ -4,42 +4,26 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
 import { RegistryMocks, valueOf } from "../support/mocks";
+import { projectFile, projectName, stackConfig, stackFiles } from "../support/stackFiles";
 import { defaults, findProblems, PrivateRegistryArgs, resolveSettings } from "../../components";
 
-const root = join(__dirname, "..", "..");
-const projectFile = parse(readFileSync(join(root, "Pulumi.yaml"), "utf8"));
-const devStack = parse(readFileSync(join(root, "Pulumi.dev.yaml"), "utf8"));
-const projectName: string = projectFile.name;
-type ConfigSchema = Record<string, { type: string; default?: unknown; description?: string; items?: { type: string } }>;
-const schema: ConfigSchema = projectFile.config;
+const devStack = stackFiles().find((f) => f.name === "dev")!;
+const schema = projectFile.config;
 
 const mocks = new RegistryMocks({ tls: "fake" });
 let program: Record<string, pulumi.Output<unknown>>;
 
 before(async () => {
-    // What the CLI passes the program: Pulumi.yaml defaults overlaid with the stack's values.
-    const config: Record<string, string> = {};
-    for (const [key, spec] of Object.entries(schema)) {
-        if (spec.default !== undefined) config[`${projectName}:${key}`] = JSON.stringify(spec.default);
-    }
-    for (const [key, value] of Object.entries(devStack.config as Record<string, unknown>)) {
-        config[key] = JSON.stringify(value);
-    }
+    // What the CLI passes the program: Pulumi.yaml defaults overlaid with the stack's values,
+    // plus what `pulumi config set` would add (strings as they are, the rest as JSON).
+    const { config } = stackConfig(devStack);
     config[`${projectName}:users`] = JSON.stringify(["admin", "ci"]);
-    config[`${projectName}:tlsPrivateKey`] = JSON.stringify("");
+    config[`${projectName}:tlsPrivateKey`] = "";
     // As `pulumi config set --path 'clients[0].host' …` and `--secret sshPrivateKey` store them.
     config[`${projectName}:clients`] = JSON.stringify([{ name: "web1", host: "10.0.0.7", user: "deploy", runtimes: ["docker", "containerd"], dockerLogin: "ci" }]);
-    config[`${projectName}:sshPrivateKey`] = JSON.stringify("-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n-----END OPENSSH PRIVATE KEY-----");
-    for (const key of Object.keys(config)) {
-        // The CLI passes plain strings as they are and everything else as JSON.
-        const value = JSON.parse(config[key]);
-        if (typeof value === "string") config[key] = value;
-    }
+    config[`${projectName}:sshPrivateKey`] = "-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n-----END OPENSSH PRIVATE KEY-----";
     pulumi.runtime.setAllConfig(config);
     await pulumi.runtime.setMocks(mocks, projectName, "dev", false);
     program = await import("../../index");
