@@ -18,5 +18,7 @@ export const passwords = registry.passwords;
 export const htpasswd = registry.htpasswd;
 export const containerName = registry.containerName;
 export const dataVolumeName = registry.dataVolumeName;
+/** Per listed instance: Docker host, own hostname, address (a load balancer's backend) and container name. */
+export const instances = registry.instances;
 /** Per client host: what was configured there (runtimes, files, login, last report). */
 export const clients = registry.clients;

@@ -25,7 +25,7 @@ export async function startBareRegistry(r: BenchRender, workDir: string, label: 
     await file("server.key", containerPaths.privateKey);
     const debugPort = await freePort();
     const config = editConfig(uploadContent(r.container, containerPaths.config), listenOn(`${address}:${r.port}`), (c) => {
-        c.storage.filesystem.rootdirectory = join(dir, "data");
+        c.storage.filesystem!.rootdirectory = join(dir, "data");
         c.auth!.htpasswd.path = join(dir, "htpasswd");
         c.http.tls!.certificate = join(dir, "server.crt");
         c.http.tls!.key = join(dir, "server.key");

@@ -69,8 +69,8 @@ export async function deployContainer(r: BenchRender, network: "published" | "ho
     const name = inputs.name!;
     const volume = r.rendered.outputs.dataVolumeName;
     await removeContainerAndVolume(name, volume);
-    onCleanup(`remove container ${name} and volume ${volume}`, () => removeContainerAndVolume(name, volume));
-    await dockerCli("volume", "create", volume);
+    onCleanup(`remove container ${name}${volume ? ` and volume ${volume}` : ""}`, () => removeContainerAndVolume(name, volume));
+    if (volume !== undefined) await dockerCli("volume", "create", volume);
     await runContainer(inputs, { network });
     return name;
 }

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClientHostArgs, ClientSettings, resolveClients } from "./clientHosts";
+import { InstanceSettings, RegistryInstanceArgs, resolveInstances } from "./instances";
+import { RedisCacheArgs, RedisSettings, resolveRedis, resolveS3, S3Settings, S3StorageArgs, StorageDriver } from "./storage";
 
 /** Key algorithm for the generated CA and server keys. */
 export type TlsKeyAlgorithm = "ECDSA" | "RSA";
@@ -119,6 +121,26 @@ export interface PrivateRegistryArgs {
     clients?: ClientHostArgs[];
     /** SSH private key for every client without a key of its own. Must be a secret. */
     sshPrivateKey?: pulumi.Input<string>;
+    /**
+     * Where images are kept: `filesystem`, a Docker volume on the registry's host, or `s3`, the
+     * bucket in {@link s3}, which several {@link instances} can share. Default `filesystem`.
+     */
+    storage?: StorageDriver;
+    /** The S3-compatible bucket, when `storage` is `s3`. */
+    s3?: S3StorageArgs;
+    /**
+     * A Redis server caching blob descriptors for every instance, so that a delete on one is seen
+     * at once on the others. Flush it when the bucket is emptied or recreated. Default: each
+     * instance caches in its own memory.
+     */
+    redis?: RedisCacheArgs;
+    /**
+     * Registry instances on several Docker hosts, all with the same config, secret, users and
+     * certificate, sharing the S3 bucket; put a load balancer or DNS round robin at
+     * `hostnames[0]` in front of them. Needs `storage: s3` when more than one. Default: one
+     * instance on `dockerHost`.
+     */
+    instances?: RegistryInstanceArgs[];
 }
 
 /** Default of every optional argument; `Pulumi.yaml` declares the same values (a test checks). */
@@ -148,6 +170,7 @@ export const defaults = {
     accessLog: true,
     logMaxSize: "10m",
     logMaxFiles: 3,
+    storage: "filesystem" as StorageDriver,
 } as const;
 
 /** The plain (non-secret) settings with every default filled in. */
@@ -190,6 +213,12 @@ export interface RegistrySettings {
     clients: ClientSettings[];
     /** True when `sshPrivateKey` is given. */
     sharedSshKey: boolean;
+    storage: StorageDriver;
+    /** Set when `s3` is given (whatever `storage` says, so validation can name the conflict). */
+    s3?: S3Settings;
+    redis?: RedisSettings;
+    /** The listed instances; empty for the single instance on `dockerHost`. */
+    instances: InstanceSettings[];
 }
 
 /** An optional input counts as given unless it is undefined or the empty string. */
@@ -234,5 +263,9 @@ export function resolveSettings(name: string, args: PrivateRegistryArgs): Regist
         logMaxFiles: args.logMaxFiles ?? defaults.logMaxFiles,
         clients: resolveClients(args.clients),
         sharedSshKey: isGiven(args.sshPrivateKey),
+        storage: args.storage ?? defaults.storage,
+        s3: resolveS3(args.s3),
+        redis: resolveRedis(args.redis),
+        instances: resolveInstances(args.instances),
     };
 }

@@ -41,11 +41,13 @@ export function caCertificateSpec(s: RegistrySettings): CertificateSpec {
 }
 
 /**
- * The registry's server certificate. Every hostname goes into the SANs, DNS names and IP
- * addresses apart: clients match SANs only and ignore the Common Name.
+ * The registry's server certificate, one for every instance. Every hostname and instance
+ * hostname goes into the SANs, DNS names and IP addresses apart: clients match SANs only and
+ * ignore the Common Name.
  */
 export function serverCertificateSpec(s: RegistrySettings): CertificateSpec {
-    const sans = subjectAltNames(s.hostnames);
+    // The shared names and each instance's own name: a client may reach any of them.
+    const sans = subjectAltNames([...s.hostnames, ...s.instances.map((i) => i.hostname)]);
     // key_encipherment only means something for RSA key exchange.
     const keyUses = s.tlsKeyAlgorithm === "RSA" ? ["digital_signature", "key_encipherment"] : ["digital_signature"];
     return {

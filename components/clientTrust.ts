@@ -34,8 +34,8 @@ export interface RegistryTrustInputs {
     addresses: string[];
     caCertificatePem: pulumi.Output<string | undefined>;
     passwords: pulumi.Output<Record<string, string>>;
-    /** The registry's container: `docker login` needs it up. */
-    container: pulumi.Resource;
+    /** The registry's containers: `docker login` needs them up. */
+    containers: pulumi.Resource[];
 }
 
 /**
@@ -122,7 +122,7 @@ export function declareClientTrust(
                 // create just wrote on the same host.
                 deleteBeforeReplace: true,
                 // docker login talks to the registry, so the registry must be up first.
-                dependsOn: [registry.container],
+                dependsOn: registry.containers,
             },
         );
         return pulumi.all([plan, trust.stdout, trust.stderr]).apply(([p, stdout, stderr]) => [

@@ -33,6 +33,8 @@ export const labelKeys = {
     stack: "private-registry.stack",
     config: "private-registry.config-path",
     dockerHost: "private-registry.docker-host",
+    /** Only on listed instances: the instance's name. */
+    instance: "private-registry.instance",
 } as const;
 
 /**

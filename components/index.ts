@@ -11,3 +11,9 @@ export { ClientTrustSummary } from "./clientTrust";
 export { planTrust, renderApplyScript, renderRemoveScript, remoteCommand, renderHostsToml, trustOwner, trustPaths, emptyPlan, TrustPlan, TrustSettings } from "./trustScript";
 export * from "../operations";
 export { registryArgsFromConfig } from "./stackConfig";
+export { RegistryInstanceArgs, InstanceSettings, findInstanceProblems, instancesFromConfig, resolveInstances } from "./instances";
+export {
+    StorageDriver, S3StorageArgs, RedisCacheArgs, S3Settings, RedisSettings, s3Defaults, minimumS3ChunkSize,
+    findStorageProblems, s3FromConfig, redisFromConfig, resolveS3, resolveRedis,
+} from "./storage";
+export { deployedInstances, instanceResourceName } from "./registryInstance";

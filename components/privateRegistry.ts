@@ -1,29 +1,42 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as docker from "@pulumi/docker";
-import { createHash } from "node:crypto";
 import { isGiven, PrivateRegistryArgs, RegistrySettings, resolveSettings } from "./args";
 import { validateSettings } from "./validation";
 import { registryAddress } from "./hostnames";
 import { buildRegistryConfig, renderRegistryConfig } from "./registryConfig";
-import { containerPaths, healthcheckCommand, healthcheckTiming, registryLabels } from "./containerLayout";
 import { generateTls, providedTls, RegistryTls } from "./tlsResources";
 import { generateCredentials, generateHttpSecret } from "./credentials";
 import { ClientTrustSummary, declareClientTrust } from "./clientTrust";
+import { declareRegistryInstance, deployedInstances } from "./registryInstance";
+
+/** One listed instance, in the `instances` output. */
+export interface RegistryInstanceSummary {
+    /** Docker daemon the instance runs on. */
+    dockerHost: string;
+    /** The instance's own name. */
+    hostname: string;
+    /** `<hostname>:<port>`: the backend address for a load balancer, or for direct access. */
+    address: string;
+    /** `https://<address>`. */
+    url: string;
+    /** Container name on that host (what `npm run gc -- --container` takes). */
+    containerName: string;
+}
 
 /** Pulumi type token of the component. */
 export const privateRegistryType = "registry:index:PrivateRegistry";
 
 /**
- * A private Docker registry (CNCF Distribution, `registry:2`) on one Docker host, served over
- * TLS with htpasswd users: CA and server certificate (or yours), generated passwords, the
- * registry config, a data volume and the container.
+ * A private Docker registry (CNCF Distribution, `registry:2`) served over TLS with htpasswd
+ * users: CA and server certificate (or yours), generated passwords, the registry config, and a
+ * container with a data volume on one Docker host, or containers on several hosts sharing an
+ * S3 bucket (and optionally a Redis cache).
  */
 export class PrivateRegistry extends pulumi.ComponentResource {
-    /** Address to tag images with: `<first hostname>:<port>`. */
+    /** Address to tag images with: `<first hostname>:<port>` (the shared name, with several instances). */
     public readonly address: pulumi.Output<string>;
     /** `https://<address>`, the registry's API root is `<url>/v2/`. */
     public readonly url: pulumi.Output<string>;
-    /** Every address clients may use (`<hostname>:<port>` for each hostname). */
+    /** Every address clients may use and trust: `<hostname>:<port>` for each hostname, then each instance's. */
     public readonly addresses: pulumi.Output<string[]>;
     /** PEM of the CA clients must trust; undefined for a provided certificate without `tlsCaCertificate`. */
     public readonly caCertificatePem: pulumi.Output<string | undefined>;
@@ -37,12 +50,14 @@ export class PrivateRegistry extends pulumi.ComponentResource {
     public readonly htpasswd: pulumi.Output<string>;
     /** The rendered `config.yml` (secret: it holds `http.secret`). */
     public readonly registryConfig: pulumi.Output<string>;
-    /** Name of the registry container: what `garbageCollect` (`npm run gc -- --container`) takes. */
+    /** Name of the registry container (the same on every instance's host): what `npm run gc -- --container` takes. */
     public readonly containerName: pulumi.Output<string>;
-    /** Name of the volume holding the registry's data. */
-    public readonly dataVolumeName: pulumi.Output<string>;
+    /** Name of the volume holding the registry's data; undefined with S3 storage. */
+    public readonly dataVolumeName: pulumi.Output<string | undefined>;
     /** Per client host (by name): what was configured there. Empty without `clients`. */
     public readonly clients: pulumi.Output<Record<string, ClientTrustSummary>>;
+    /** Per listed instance (by name): its Docker host and address. Empty for the single instance on `dockerHost`. */
+    public readonly instances: pulumi.Output<Record<string, RegistryInstanceSummary>>;
 
     constructor(name: string, args: PrivateRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, so bad config fails at preview with no changes.
@@ -56,41 +71,31 @@ export class PrivateRegistry extends pulumi.ComponentResource {
                 : generateTls(name, settings, this);
         const credentials = generateCredentials(name, settings, this);
         const httpSecret = generateHttpSecret(name, this);
-        const registryConfig = pulumi.secret(
-            httpSecret.apply((secret) =>
-                renderRegistryConfig(
-                    buildRegistryConfig({
-                        port: settings.port,
-                        debugPort: settings.debugPort,
-                        debugOnNetwork: settings.debugOnNetwork,
-                        httpSecret: secret,
-                        authRealm: settings.authRealm,
-                        corsOrigins: settings.corsOrigins,
-                        logLevel: settings.logLevel,
-                        accessLog: settings.accessLog,
-                    }),
-                ),
-            ),
-        );
+        const registryConfig = renderConfig(settings, args, httpSecret);
 
-        const { container, volume } = this.declareDocker(name, settings, {
+        const files = {
             config: registryConfig,
             htpasswd: credentials.htpasswd,
             certificatePem: tlsMaterial.certificatePem,
             privateKeyPem: tlsMaterial.privateKeyPem,
-        });
+        };
+        const instances = deployedInstances(settings);
+        const declared = instances.map((instance) => declareRegistryInstance(name, settings, instance, files, this));
 
-        const addresses = settings.hostnames.map((host) => registryAddress(host, settings.port));
+        const sharedAddresses = settings.hostnames.map((host) => registryAddress(host, settings.port));
+        const instanceAddresses = settings.instances.map((i) => registryAddress(i.hostname, settings.port));
+        // Clients trust every name: the shared one and each instance's, for direct access.
+        const addresses = [...sharedAddresses, ...instanceAddresses];
         const clients = declareClientTrust(
             name,
             args.clients ?? [],
             settings.clients,
             isGiven(args.sshPrivateKey) ? args.sshPrivateKey : undefined,
-            { addresses, caCertificatePem: tlsMaterial.caCertificatePem, passwords: credentials.passwords, container },
+            { addresses, caCertificatePem: tlsMaterial.caCertificatePem, passwords: credentials.passwords, containers: declared.map((d) => d.container) },
             this,
         );
-        this.address = pulumi.output(addresses[0]);
-        this.url = pulumi.output(`https://${addresses[0]}`);
+        this.address = pulumi.output(sharedAddresses[0]);
+        this.url = pulumi.output(`https://${sharedAddresses[0]}`);
         this.addresses = pulumi.output(addresses);
         this.caCertificatePem = tlsMaterial.caCertificatePem;
         this.serverCertificatePem = tlsMaterial.certificatePem;
@@ -98,8 +103,24 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         this.passwords = credentials.passwords;
         this.htpasswd = credentials.htpasswd;
         this.registryConfig = registryConfig;
-        this.containerName = container.name;
-        this.dataVolumeName = volume.name;
+        this.containerName = declared[0].container.name;
+        this.dataVolumeName = declared[0].volume ? declared[0].volume.name : pulumi.output(undefined);
+        this.instances = pulumi
+            .all(declared.map((d) => d.container.name))
+            .apply((names) =>
+                Object.fromEntries(
+                    settings.instances.map((instance, i) => [
+                        instance.name,
+                        {
+                            dockerHost: instance.dockerHost,
+                            hostname: instance.hostname,
+                            address: instanceAddresses[i],
+                            url: `https://${instanceAddresses[i]}`,
+                            containerName: names[i],
+                        } satisfies RegistryInstanceSummary,
+                    ]),
+                ),
+            );
         this.clients = clients;
 
         this.registerOutputs({
@@ -114,88 +135,34 @@ export class PrivateRegistry extends pulumi.ComponentResource {
             registryConfig: this.registryConfig,
             containerName: this.containerName,
             dataVolumeName: this.dataVolumeName,
+            instances: this.instances,
             clients: this.clients,
         });
     }
+}
 
-    /** The image, the data volume and the container, on the chosen Docker host. */
-    private declareDocker(
-        name: string,
-        s: RegistrySettings,
-        files: {
-            config: pulumi.Output<string>;
-            htpasswd: pulumi.Output<string>;
-            certificatePem: pulumi.Output<string>;
-            privateKeyPem: pulumi.Output<string>;
-        },
-    ): { container: docker.Container; volume: docker.Volume } {
-        // One provider per host: when dockerHost changes, the replaced resources are deleted
-        // through the old provider, on the old host, and created through the new one.
-        const provider = s.dockerHost
-            ? new docker.Provider(
-                  `${name}-docker-${createHash("sha256").update(s.dockerHost).digest("hex").slice(0, 8)}`,
-                  { host: s.dockerHost },
-                  { parent: this },
-              )
-            : undefined;
-        const opts = { parent: this, provider };
-        const labels = Object.entries(registryLabels(name, pulumi.getProject(), pulumi.getStack(), s.dockerHost)).map(
-            ([label, value]) => ({ label, value }),
-        );
-
-        // keepLocally: destroying the stack must not remove an image other containers may use.
-        // The trigger pulls the image again on a new Docker host.
-        const image = new docker.RemoteImage(
-            `${name}-image`,
-            { name: s.image, keepLocally: true, triggers: { dockerHost: s.dockerHost || "local" } },
-            opts,
-        );
-
-        // retainOnDelete: images pushed to the registry outlive `pulumi destroy` unless the user opts out.
-        // ignoreChanges: Docker hands back an existing volume of that name with its old labels, and
-        // labels force a replacement; a kept volume must be picked up, not replaced on every run.
-        const volume = new docker.Volume(
-            `${name}-data`,
-            { name: s.dataVolumeName, labels },
-            { ...opts, retainOnDelete: s.retainDataOnDestroy, ignoreChanges: ["labels"] },
-        );
-
-        // The docker provider stores upload content in plain state unless the input is secret.
-        const uploads = pulumi.secret(
-            pulumi
-                .all([files.config, files.htpasswd, files.certificatePem, files.privateKeyPem])
-                .apply(([config, htpasswd, certificate, key]) => [
-                    { file: containerPaths.config, content: config, permissions: "0600" },
-                    { file: containerPaths.htpasswd, content: htpasswd, permissions: "0600" },
-                    { file: containerPaths.certificate, content: certificate, permissions: "0644" },
-                    { file: containerPaths.privateKey, content: key, permissions: "0600" },
-                ]),
-        );
-
-        const container = new docker.Container(
-            `${name}-container`,
-            {
-                name: s.containerName,
-                image: image.imageId,
-                restart: "unless-stopped",
-                ports: [{ internal: s.port, external: s.port, ip: s.bindAddress, protocol: "tcp" }],
-                volumes: [{ volumeName: volume.name, containerPath: containerPaths.data }],
-                uploads,
-                healthcheck: { tests: healthcheckCommand(s.debugPort), ...healthcheckTiming },
-                // Wait for the health check, so `pulumi up` fails if the registry cannot start.
-                wait: true,
-                waitTimeout: 120,
-                labels,
-                logDriver: "json-file",
-                logOpts: { "max-size": s.logMaxSize, "max-file": String(s.logMaxFiles) },
-            },
-            {
-                ...opts,
-                // The container name and host port are fixed, so the old container must go first.
-                deleteBeforeReplace: true,
-                additionalSecretOutputs: ["uploads"],
-            },
-        );
-        return { container, volume };
-    }
+/**
+ * The registry config every instance runs, as a secret: it holds `http.secret` and, with S3
+ * and Redis, their keys and password.
+ */
+function renderConfig(s: RegistrySettings, args: PrivateRegistryArgs, httpSecret: pulumi.Output<string>): pulumi.Output<string> {
+    const secrets = pulumi.all([httpSecret, args.s3?.accessKey ?? "", args.s3?.secretKey ?? "", args.redis?.password ?? ""]);
+    return pulumi.secret(
+        secrets.apply(([secret, accessKey, secretKey, redisPassword]) =>
+            renderRegistryConfig(
+                buildRegistryConfig({
+                    port: s.port,
+                    debugPort: s.debugPort,
+                    debugOnNetwork: s.debugOnNetwork,
+                    httpSecret: secret,
+                    authRealm: s.authRealm,
+                    corsOrigins: s.corsOrigins,
+                    logLevel: s.logLevel,
+                    accessLog: s.accessLog,
+                    storage: s.storage === "s3" && s.s3 ? { driver: "s3", s3: s.s3, accessKey, secretKey } : { driver: "filesystem" },
+                    redis: s.redis && { address: s.redis.address, password: redisPassword, db: s.redis.db },
+                }),
+            ),
+        ),
+    );
 }

@@ -1,6 +1,31 @@
 import { stringify } from "yaml";
 import { containerPaths } from "./containerLayout";
 import { LogLevel } from "./args";
+import { S3Settings } from "./storage";
+
+/** Distribution 2.8's `storage.s3` keys. */
+export interface S3DriverConfig {
+    accesskey?: string;
+    secretkey?: string;
+    region: string;
+    regionendpoint?: string;
+    bucket: string;
+    rootdirectory?: string;
+    secure: boolean;
+    v4auth: boolean;
+    chunksize: number;
+}
+
+/** Distribution 2.8's `redis` section (the client of the blob descriptor cache). */
+export interface RedisConfig {
+    addr: string;
+    password?: string;
+    db: number;
+    dialtimeout: string;
+    readtimeout: string;
+    writetimeout: string;
+    pool: { maxidle: number; maxactive: number; idletimeout: string };
+}
 
 /**
  * The part of the CNCF Distribution 2.8 configuration (`config.yml`) this product sets.
@@ -15,7 +40,10 @@ export interface DistributionConfig {
         accesslog: { disabled: boolean };
     };
     storage: {
-        filesystem: { rootdirectory: string };
+        filesystem?: { rootdirectory: string };
+        s3?: S3DriverConfig;
+        /** Only with s3: `disable: true` serves blobs through the registry instead of pre-signed URLs. */
+        redirect?: { disable: boolean };
         delete: { enabled: boolean };
         cache: { blobdescriptor: "inmemory" | "redis" };
         maintenance: { uploadpurging: { enabled: boolean; age: string; interval: string; dryrun: boolean } };
@@ -29,7 +57,20 @@ export interface DistributionConfig {
         http2: { disabled: boolean };
         debug: { addr: string; prometheus: { enabled: boolean; path: string } };
     };
+    redis?: RedisConfig;
     health: { storagedriver: { enabled: boolean; interval: string; threshold: number } };
+}
+
+/** Where the config points the registry's storage: a local directory, or a bucket with its keys (secrets). */
+export type StorageInput =
+    | { driver: "filesystem" }
+    | { driver: "s3"; s3: S3Settings; accessKey?: string; secretKey?: string };
+
+/** The Redis blob descriptor cache, password included (a secret). */
+export interface RedisInput {
+    address: string;
+    password?: string;
+    db: number;
 }
 
 /** What the registry config is made of. */
@@ -53,6 +94,10 @@ export interface RegistryConfigInput {
     logLevel: LogLevel;
     /** Log one line per request. */
     accessLog: boolean;
+    /** Storage driver and its settings. */
+    storage: StorageInput;
+    /** Redis cache shared by every instance; without it each instance caches in memory. */
+    redis?: RedisInput;
 }
 
 /** CORS headers for a web UI at `origin`; credentials are only allowed for a named origin. */
@@ -85,9 +130,9 @@ export function buildRegistryConfig(input: RegistryConfigInput): DistributionCon
             accesslog: { disabled: !input.accessLog },
         },
         storage: {
-            filesystem: { rootdirectory: containerPaths.data },
+            ...storageDriverConfig(input.storage),
             delete: { enabled: true },
-            cache: { blobdescriptor: "inmemory" },
+            cache: { blobdescriptor: input.redis ? "redis" : "inmemory" },
             // A push that fails (a full disk, a dropped client) leaves its partial data in _uploads
             // until purged; no client resumes an upload a day old, so a day is plenty.
             maintenance: { uploadpurging: { enabled: true, age: "24h", interval: "1h", dryrun: false } },
@@ -107,7 +152,44 @@ export function buildRegistryConfig(input: RegistryConfigInput): DistributionCon
                 prometheus: { enabled: true, path: "/metrics" },
             },
         },
+        ...(input.redis ? { redis: redisConfig(input.redis) } : {}),
         health: { storagedriver: { enabled: true, interval: "10s", threshold: 3 } },
+    };
+}
+
+/** The storage driver's section (and, for S3, whether blobs are redirected to the store). */
+function storageDriverConfig(storage: StorageInput): Pick<DistributionConfig["storage"], "filesystem" | "s3" | "redirect"> {
+    if (storage.driver === "filesystem") return { filesystem: { rootdirectory: containerPaths.data } };
+    const s3 = storage.s3;
+    return {
+        s3: {
+            // Without keys the driver falls back to the host's own AWS credentials (an instance role).
+            ...(storage.accessKey ? { accesskey: storage.accessKey, secretkey: storage.secretKey } : {}),
+            region: s3.region,
+            // Any regionendpoint makes Distribution 2.8 use path-style requests (it has no forcepathstyle).
+            ...(s3.endpoint ? { regionendpoint: s3.endpoint } : {}),
+            bucket: s3.bucket,
+            ...(s3.rootDirectory ? { rootdirectory: s3.rootDirectory } : {}),
+            secure: s3.secure,
+            v4auth: s3.v4auth,
+            chunksize: s3.chunkSize,
+        },
+        // By default the registry answers blob GETs with a redirect to a pre-signed S3 URL, which
+        // only works for clients that can reach the object store themselves.
+        redirect: { disable: !s3.redirect },
+    };
+}
+
+/** The Redis client section; short timeouts so a slow cache cannot stall pulls for long. */
+function redisConfig(redis: RedisInput): RedisConfig {
+    return {
+        addr: redis.address,
+        ...(redis.password ? { password: redis.password } : {}),
+        db: redis.db,
+        dialtimeout: "1s",
+        readtimeout: "1s",
+        writetimeout: "1s",
+        pool: { maxidle: 16, maxactive: 64, idletimeout: "300s" },
     };
 }
 

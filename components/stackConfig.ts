@@ -4,6 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { LogLevel, PrivateRegistryArgs, TlsKeyAlgorithm } from "./args";
 import { clientsFromConfig } from "./clientHosts";
+import { instancesFromConfig } from "./instances";
+import { redisFromConfig, s3FromConfig, StorageDriver } from "./storage";
 
 /**
  * The component's arguments from a stack's config (Pulumi.yaml's defaults overlaid with
@@ -68,5 +70,10 @@ export function registryArgsFromConfig(config: pulumi.Config): PrivateRegistryAr
         // A list of objects: Pulumi.yaml cannot declare its type, clientsFromConfig checks it.
         clients: clientsFromConfig(config.getObject<unknown>("clients")),
         sshPrivateKey: optionalSecret("sshPrivateKey"),
+        storage: config.get<StorageDriver>("storage"),
+        // Objects, like clients: their readers check the keys and make the keys and password secrets.
+        s3: s3FromConfig(config.getObject<unknown>("s3")),
+        redis: redisFromConfig(config.getObject<unknown>("redis")),
+        instances: instancesFromConfig(config.getObject<unknown>("instances")),
     };
 }

@@ -2,6 +2,8 @@ import { isDnsName, isHostAddress, isIpAddress } from "./hostnames";
 import { RegistrySettings } from "./args";
 import { findClientProblems } from "./clientHosts";
 import { notAllowed, RegistryConfigError } from "./problems";
+import { dockerHostAllowed, findInstanceProblems, isDockerHost } from "./instances";
+import { findStorageProblems } from "./storage";
 
 export { RegistryConfigError };
 
@@ -13,7 +15,6 @@ const imageReference =
     /^(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const logSize = /^[1-9][0-9]*[kmg]$/;
 const origin = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?:\/\/\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$/;
-const dockerHostSchemes = ["unix://", "tcp://", "ssh://", "npipe://"];
 const logLevels = ["error", "warn", "info", "debug"];
 const keyAlgorithms = ["ECDSA", "RSA"];
 
@@ -111,9 +112,11 @@ export function findProblems(s: RegistrySettings): string[] {
     if (!containerName.test(s.dataVolumeName)) {
         bad("dataVolumeName", s.dataVolumeName, "expected at least 2 characters from letters, digits and _ . - (starting with a letter or digit)");
     }
-    if (s.dockerHost !== "" && !dockerHostSchemes.some((scheme) => s.dockerHost.startsWith(scheme) && s.dockerHost.length > scheme.length)) {
-        bad("dockerHost", s.dockerHost, `expected a URL starting with ${dockerHostSchemes.join(", ")} (e.g. ssh://user@host), or empty for the local daemon`);
+    if (s.dockerHost !== "" && !isDockerHost(s.dockerHost)) {
+        bad("dockerHost", s.dockerHost, `${dockerHostAllowed}, or empty for the local daemon`);
     }
+    problems.push(...findInstanceProblems(s.instances, s.hostnames, s.dockerHost));
+    problems.push(...findStorageProblems(s.storage, s.s3, s.redis, s.instances.length));
 
     s.corsOrigins.forEach((o, i) => {
         if (o !== "*" && !origin.test(o)) {

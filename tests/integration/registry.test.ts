@@ -141,7 +141,7 @@ describe("the deployed registry, on the real Docker engine and Distribution 2.8.
         assert.equal(catalog.status, 200);
         assert.ok((JSON.parse(catalog.body.toString()) as { repositories: string[] }).repositories.includes(repo));
         // The blob landed in the data volume, not in the container's layer.
-        const stored = await dockerCli("run", "--rm", "-v", `${rendered.outputs.dataVolumeName}:/data:ro`, "--entrypoint", "/bin/ls", image,
+        const stored = await dockerCli("run", "--rm", "-v", `${rendered.outputs.dataVolumeName!}:/data:ro`, "--entrypoint", "/bin/ls", image,
             `/data/docker/registry/v2/repositories/${repo}/_manifests/tags`);
         assert.equal(stored, "v1");
 

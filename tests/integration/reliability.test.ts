@@ -238,7 +238,7 @@ describe("reliability: nothing stored is lost (real Docker engine, Distribution 
             const parsed = JSON.parse(manifest.body.toString()) as { config: Descriptor; layers: Descriptor[] };
             victimConfig = { digest: parsed.config.digest, size: parsed.config.size };
             victimLayers = parsed.layers.map((l) => ({ digest: l.digest, size: l.size }));
-            filesBefore = await snapshotStoredFiles(await volumeMountpoint(deployed!.rendered.outputs.dataVolumeName));
+            filesBefore = await snapshotStoredFiles(await volumeMountpoint(deployed!.rendered.outputs.dataVolumeName!));
             // Changes in the container's own file system: a write that escaped the volume shows here.
             containerDiffBefore = await containerDiff(name);
         });
@@ -392,7 +392,7 @@ describe("reliability: nothing stored is lost (real Docker engine, Distribution 
         });
 
         test("after all of it: the stored files are byte-identical, nothing escaped the volume, every image pulls", async () => {
-            const filesAfter = await snapshotStoredFiles(await volumeMountpoint(deployed!.rendered.outputs.dataVolumeName));
+            const filesAfter = await snapshotStoredFiles(await volumeMountpoint(deployed!.rendered.outputs.dataVolumeName!));
             assert.ok(filesBefore.size > 0);
             assert.deepEqual(filesAfter, filesBefore);
             assert.deepEqual(await containerDiff(name), containerDiffBefore);

@@ -134,10 +134,10 @@ export async function waitForHealth(name: string, withinMs: number): Promise<voi
     throw new Error(`container ${name} not healthy after ${withinMs} ms (status ${status}); logs:\n${logs}`);
 }
 
-/** Removes a container and volume if they exist (stale ones from an earlier run, or ours). */
-export async function removeContainerAndVolume(container: string, volume: string): Promise<void> {
+/** Removes a container and volume if they exist (stale ones from an earlier run, or ours); S3 instances have no volume. */
+export async function removeContainerAndVolume(container: string, volume: string | undefined): Promise<void> {
     await dockerCli("rm", "-f", container).catch(() => undefined);
-    await dockerCli("volume", "rm", "-f", volume).catch(() => undefined);
+    if (volume !== undefined) await dockerCli("volume", "rm", "-f", volume).catch(() => undefined);
 }
 
 /** Fails clearly (never skips) when the engine or the test image is missing. */

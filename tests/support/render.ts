@@ -24,7 +24,9 @@ export interface RenderedRegistry {
         htpasswd: string;
         registryConfig: string;
         containerName: string;
-        dataVolumeName: string;
+        /** Undefined with S3 storage. */
+        dataVolumeName: string | undefined;
+        instances: Record<string, import("../../components").RegistryInstanceSummary>;
     };
     registry: import("../../components").PrivateRegistry;
 }
@@ -68,6 +70,7 @@ export async function renderRegistry(
         registryConfig: await valueOf(registry.registryConfig),
         containerName: await valueOf(registry.containerName),
         dataVolumeName: await valueOf(registry.dataVolumeName),
+        instances: await valueOf(registry.instances),
     };
     return { mocks, options, outputs, registry };
 }

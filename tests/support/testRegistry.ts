@@ -38,8 +38,10 @@ export async function startTestRegistry(unique: string, port: number, args: Omit
     await requireDockerAndImage(testImage);
     const rendered = await renderRegistry(testRegistryArgs(unique, port, args), { tls: "openssl" });
     const container = rendered.mocks.inputsOf("registry-container") as ContainerInputs;
-    await removeContainerAndVolume(container.name!, rendered.outputs.dataVolumeName);
-    await (options.createVolume ?? ((name: string) => dockerCli("volume", "create", name)))(rendered.outputs.dataVolumeName);
+    const volume = rendered.outputs.dataVolumeName;
+    if (volume === undefined) throw new Error("startTestRegistry runs filesystem storage; S3 instances start with startInstances");
+    await removeContainerAndVolume(container.name!, volume);
+    await (options.createVolume ?? ((name: string) => dockerCli("volume", "create", name)))(volume);
     await runContainer(container);
-    return { rendered, container, remove: () => removeContainerAndVolume(container.name!, rendered.outputs.dataVolumeName) };
+    return { rendered, container, remove: () => removeContainerAndVolume(container.name!, volume) };
 }

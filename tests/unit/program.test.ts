@@ -35,15 +35,15 @@ test("Pulumi.yaml declares a typed, described entry for every component argument
         "passwordNumeric", "passwordSpecial", "passwordRotation", "bcryptCost", "authRealm", "tlsValidityHours",
         "tlsEarlyRenewalHours", "caValidityHours", "tlsKeyAlgorithm", "tlsCertificate", "tlsPrivateKey",
         "tlsCaCertificate", "image", "containerName", "dataVolumeName", "retainDataOnDestroy", "dockerHost",
-        "corsOrigins", "logLevel", "accessLog", "logMaxSize", "logMaxFiles", "sshPrivateKey",
+        "corsOrigins", "logLevel", "accessLog", "logMaxSize", "logMaxFiles", "sshPrivateKey", "storage",
     ];
-    // `clients` is a list of objects, a type Pulumi.yaml cannot declare; clientsFromConfig checks it.
-    const undeclared: (keyof PrivateRegistryArgs)[] = ["clients"];
+    // Objects and lists of objects, types Pulumi.yaml cannot declare; their readers check them.
+    const undeclared: (keyof PrivateRegistryArgs)[] = ["clients", "s3", "redis", "instances"];
     // Stack settings for the npm wrappers, not for the component.
     const stackKeys = ["protected"];
     assert.deepEqual(Object.keys(schema).sort(), [...argKeys, ...stackKeys].sort());
     assert.ok(undeclared.every((key) => !(key in schema)));
-    assert.match(schema.sshPrivateKey.description ?? "", /clients.*README/);
+    assert.match(schema.sshPrivateKey.description ?? "", /clients.*README.*s3, redis and instances/);
     for (const [key, spec] of Object.entries(schema)) {
         assert.ok(["string", "integer", "boolean", "array"].includes(spec.type), `${key} has a type`);
         assert.ok((spec.description ?? "").length > 20, `${key} has a description`);
@@ -73,8 +73,9 @@ test("Pulumi.dev.yaml: a laptop registry on localhost:5000 whose settings pass v
 
 test("the program turns stack config into the component and exports what users need", async () => {
     assert.deepEqual(Object.keys(program).filter((k) => k !== "default").sort(), [
-        "address", "addresses", "caCertificatePem", "clients", "containerName", "dataVolumeName", "htpasswd", "passwords", "url", "userNames",
+        "address", "addresses", "caCertificatePem", "clients", "containerName", "dataVolumeName", "htpasswd", "instances", "passwords", "url", "userNames",
     ]);
+    assert.deepEqual(await valueOf(program.instances), {}, "no instances listed: the single registry on dockerHost");
     assert.equal(await valueOf(program.address), "localhost:5000");
     assert.equal(await valueOf(program.url), "https://localhost:5000");
     assert.deepEqual(await valueOf(program.userNames), ["admin", "ci"]);

@@ -12,6 +12,7 @@ const base: RegistryConfigInput = {
     corsOrigins: [],
     logLevel: "info",
     accessLog: true,
+    storage: { driver: "filesystem" },
 };
 
 test("default config carries everything the runbooks set, plus TLS, secret, health and debug", () => {
@@ -19,7 +20,7 @@ test("default config carries everything the runbooks set, plus TLS, secret, heal
     assert.equal(c.version, "0.1");
     assert.equal(c.storage.delete.enabled, true);
     assert.equal(c.storage.cache.blobdescriptor, "inmemory");
-    assert.equal(c.storage.filesystem.rootdirectory, "/var/lib/registry");
+    assert.equal(c.storage.filesystem?.rootdirectory, "/var/lib/registry");
     assert.equal(c.http.addr, ":5000");
     assert.deepEqual(c.http.headers, { "X-Content-Type-Options": ["nosniff"] });
     assert.deepEqual(c.auth.htpasswd, { realm: "Registry Realm", path: containerPaths.htpasswd });

@@ -1,0 +1,119 @@
+/**
+ * One registry container on one Docker host: its provider, the image, the data volume (with
+ * filesystem storage) and the container with the rendered files uploaded into it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import { createHash } from "node:crypto";
+import { RegistrySettings } from "./args";
+import { containerPaths, healthcheckCommand, healthcheckTiming, labelKeys, registryLabels } from "./containerLayout";
+import { InstanceSettings } from "./instances";
+
+/** The files every instance receives, all identical across instances. */
+export interface RegistryFiles {
+    config: pulumi.Output<string>;
+    htpasswd: pulumi.Output<string>;
+    certificatePem: pulumi.Output<string>;
+    privateKeyPem: pulumi.Output<string>;
+}
+
+export interface DeclaredInstance {
+    container: docker.Container;
+    /** Only with filesystem storage. */
+    volume?: docker.Volume;
+}
+
+/**
+ * The instances to declare: the listed ones, or the single instance on `dockerHost`, which keeps
+ * the resource names stacks made before instances existed (so upgrading replaces nothing).
+ */
+export function deployedInstances(s: RegistrySettings): InstanceSettings[] {
+    return s.instances.length > 0 ? s.instances : [{ name: "", dockerHost: s.dockerHost, hostname: "" }];
+}
+
+/** `<component>-<role>` for the single instance, `<component>-<instance>-<role>` for a listed one. */
+export function instanceResourceName(component: string, instance: InstanceSettings, role: string): string {
+    return instance.name ? `${component}-${instance.name}-${role}` : `${component}-${role}`;
+}
+
+export function declareRegistryInstance(
+    name: string,
+    s: RegistrySettings,
+    instance: InstanceSettings,
+    files: RegistryFiles,
+    parent: pulumi.Resource,
+): DeclaredInstance {
+    const resourceName = (role: string) => instanceResourceName(name, instance, role);
+    // One provider per host: when a dockerHost changes, the replaced resources are deleted
+    // through the old provider, on the old host, and created through the new one.
+    const provider = instance.dockerHost
+        ? new docker.Provider(
+              `${resourceName("docker")}-${createHash("sha256").update(instance.dockerHost).digest("hex").slice(0, 8)}`,
+              { host: instance.dockerHost },
+              { parent },
+          )
+        : undefined;
+    const opts = { parent, provider };
+    const labelMap = registryLabels(name, pulumi.getProject(), pulumi.getStack(), instance.dockerHost);
+    // Only listed instances carry the label: a new label would replace existing single-instance containers.
+    if (instance.name) labelMap[labelKeys.instance] = instance.name;
+    const labels = Object.entries(labelMap).map(([label, value]) => ({ label, value }));
+
+    // keepLocally: destroying the stack must not remove an image other containers may use.
+    // The trigger pulls the image again on a new Docker host.
+    const image = new docker.RemoteImage(
+        resourceName("image"),
+        { name: s.image, keepLocally: true, triggers: { dockerHost: instance.dockerHost || "local" } },
+        opts,
+    );
+
+    // retainOnDelete: images pushed to the registry outlive `pulumi destroy` unless the user opts out.
+    // ignoreChanges: Docker hands back an existing volume of that name with its old labels, and
+    // labels force a replacement; a kept volume must be picked up, not replaced on every run.
+    const volume =
+        s.storage === "filesystem"
+            ? new docker.Volume(
+                  resourceName("data"),
+                  { name: s.dataVolumeName, labels },
+                  { ...opts, retainOnDelete: s.retainDataOnDestroy, ignoreChanges: ["labels"] },
+              )
+            : undefined;
+
+    // The docker provider stores upload content in plain state unless the input is secret.
+    const uploads = pulumi.secret(
+        pulumi
+            .all([files.config, files.htpasswd, files.certificatePem, files.privateKeyPem])
+            .apply(([config, htpasswd, certificate, key]) => [
+                { file: containerPaths.config, content: config, permissions: "0600" },
+                { file: containerPaths.htpasswd, content: htpasswd, permissions: "0600" },
+                { file: containerPaths.certificate, content: certificate, permissions: "0644" },
+                { file: containerPaths.privateKey, content: key, permissions: "0600" },
+            ]),
+    );
+
+    const container = new docker.Container(
+        resourceName("container"),
+        {
+            name: s.containerName,
+            image: image.imageId,
+            restart: "unless-stopped",
+            ports: [{ internal: s.port, external: s.port, ip: s.bindAddress, protocol: "tcp" }],
+            volumes: volume ? [{ volumeName: volume.name, containerPath: containerPaths.data }] : [],
+            uploads,
+            healthcheck: { tests: healthcheckCommand(s.debugPort), ...healthcheckTiming },
+            // Wait for the health check, so `pulumi up` fails if the registry cannot start.
+            wait: true,
+            waitTimeout: 120,
+            labels,
+            logDriver: "json-file",
+            logOpts: { "max-size": s.logMaxSize, "max-file": String(s.logMaxFiles) },
+        },
+        {
+            ...opts,
+            // The container name and host port are fixed, so the old container must go first.
+            deleteBeforeReplace: true,
+            additionalSecretOutputs: ["uploads"],
+        },
+    );
+    return { container, volume };
+}

@@ -1,0 +1,236 @@
+/**
+ * Where the registry keeps images: a Docker volume on its one host (`filesystem`), or an
+ * S3-compatible bucket that several instances share (`s3`), optionally with a Redis cache of
+ * blob descriptors. Arguments, their defaults, validation and the stack config reader.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { notAllowed, RegistryConfigError } from "./problems";
+
+/** Storage drivers this product configures. */
+export type StorageDriver = "filesystem" | "s3";
+export const storageDrivers: readonly StorageDriver[] = ["filesystem", "s3"];
+
+/** Distribution 2.8's minimum S3 multipart chunk: S3 refuses smaller parts (but the last). */
+export const minimumS3ChunkSize = 5 * 1024 * 1024;
+
+/** An S3-compatible bucket (AWS S3, Ceph RGW, MinIO, …); the Distribution 2.8 `storage.s3` driver. */
+export interface S3StorageArgs {
+    /**
+     * URL of an S3-compatible service, e.g. `https://rgw.example.com:7480`. Any endpoint means
+     * path-style requests (`<endpoint>/<bucket>/<key>`). Default: AWS S3 of `region`.
+     */
+    endpoint?: string;
+    /** Region of the bucket. S3-compatible services accept any. Default `us-east-1`. */
+    region?: string;
+    /** The bucket; it must exist. Required. */
+    bucket: string;
+    /** Prefix of every key the registry writes, e.g. `/registry`. Default: the bucket's root. */
+    rootDirectory?: string;
+    /**
+     * Access key ID. Mark it secret. Leave both keys unset to use the Docker host's own
+     * credentials (an EC2 instance role).
+     */
+    accessKey?: pulumi.Input<string>;
+    /** Secret access key of `accessKey`. Must be a secret. */
+    secretKey?: pulumi.Input<string>;
+    /** Talk to the endpoint over HTTPS. Must agree with the endpoint's scheme. Default `true`. */
+    secure?: boolean;
+    /** Sign requests with AWS Signature Version 4 (else version 2). Default `true`. */
+    v4auth?: boolean;
+    /** Size of the parts of a multipart upload, in bytes; at least 5 MiB. Default 10 MiB. */
+    chunkSize?: number;
+    /**
+     * Send clients straight to the object store for blob downloads (pre-signed URLs), so the
+     * registry only serves manifests. Only when every client can reach `endpoint` itself.
+     * Default `false`: blobs are served through the registry.
+     */
+    redirect?: boolean;
+}
+
+/** A Redis server that caches blob descriptors for every instance (`storage.cache.blobdescriptor: redis`). */
+export interface RedisCacheArgs {
+    /** `host:port` of the Redis server, reachable from every registry host. Required. */
+    address: string;
+    /** Redis password (`requirepass` or an ACL user's). Must be a secret. Default: none. */
+    password?: pulumi.Input<string>;
+    /** Redis database number. Default `0`. */
+    db?: number;
+}
+
+export const s3Defaults = {
+    endpoint: "",
+    region: "us-east-1",
+    rootDirectory: "",
+    secure: true,
+    v4auth: true,
+    chunkSize: 10 * 1024 * 1024,
+    redirect: false,
+} as const;
+
+/** S3 settings with defaults filled in and no secrets. */
+export interface S3Settings {
+    endpoint: string;
+    region: string;
+    bucket: string;
+    rootDirectory: string;
+    /** True when `accessKey` is given. */
+    hasAccessKey: boolean;
+    /** True when `secretKey` is given. */
+    hasSecretKey: boolean;
+    secure: boolean;
+    v4auth: boolean;
+    chunkSize: number;
+    redirect: boolean;
+}
+
+/** Redis settings without the password. */
+export interface RedisSettings {
+    address: string;
+    /** True when a password is given. */
+    hasPassword: boolean;
+    db: number;
+}
+
+const given = (value: pulumi.Input<string> | undefined) => value !== undefined && value !== "";
+
+export function resolveS3(s3: S3StorageArgs | undefined): S3Settings | undefined {
+    if (s3 === undefined) return undefined;
+    return {
+        endpoint: s3.endpoint ?? s3Defaults.endpoint,
+        region: s3.region ?? s3Defaults.region,
+        bucket: s3.bucket,
+        rootDirectory: s3.rootDirectory ?? s3Defaults.rootDirectory,
+        hasAccessKey: given(s3.accessKey),
+        hasSecretKey: given(s3.secretKey),
+        secure: s3.secure ?? s3Defaults.secure,
+        v4auth: s3.v4auth ?? s3Defaults.v4auth,
+        chunkSize: s3.chunkSize ?? s3Defaults.chunkSize,
+        redirect: s3.redirect ?? s3Defaults.redirect,
+    };
+}
+
+export function resolveRedis(redis: RedisCacheArgs | undefined): RedisSettings | undefined {
+    if (redis === undefined) return undefined;
+    return { address: redis.address, hasPassword: given(redis.password), db: redis.db ?? 0 };
+}
+
+// S3's bucket naming rules (lower case, 3-63, no IP form); Ceph and MinIO follow them.
+const bucketName = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const regionName = /^[a-z0-9-]{1,32}$/;
+const rootDirectory = /^(\/[A-Za-z0-9._-]+)+$/;
+const hostPort = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/;
+
+/** Problems of the storage choice, the S3 settings and the Redis cache; `instances` is how many registries share them. */
+export function findStorageProblems(
+    storage: StorageDriver,
+    s3: S3Settings | undefined,
+    redis: RedisSettings | undefined,
+    instances: number,
+): string[] {
+    const problems: string[] = [];
+    const bad = (key: string, value: unknown, allowed: string) => problems.push(notAllowed(key, value, allowed));
+
+    if (!storageDrivers.includes(storage)) {
+        bad("storage", storage, `expected one of ${storageDrivers.join(", ")}`);
+        return problems;
+    }
+    if (storage === "filesystem") {
+        if (instances > 1) {
+            bad("storage", storage, `${instances} instances cannot share a Docker volume: each host would keep its own images. Set storage to s3 (with the s3 settings) to share one bucket`);
+        }
+        if (s3 !== undefined) problems.push("s3: is set but storage is filesystem; set storage: s3 to use the bucket, or remove s3");
+    }
+    if (storage === "s3") {
+        if (s3 === undefined) {
+            problems.push("s3: is required when storage is s3; set at least s3.bucket (pulumi config set --path s3.bucket NAME)");
+        } else {
+            if (typeof s3.bucket !== "string" || !bucketName.test(s3.bucket)) {
+                bad("s3.bucket", s3.bucket ?? "", "expected an existing bucket's name: 3-63 lower-case letters, digits, dots and hyphens");
+            }
+            if (typeof s3.region !== "string" || !regionName.test(s3.region)) bad("s3.region", s3.region, "expected a region such as us-east-1");
+            if (s3.endpoint !== "") {
+                let url: URL | undefined;
+                try {
+                    url = new URL(s3.endpoint);
+                } catch {
+                    url = undefined;
+                }
+                if (!url || !["http:", "https:"].includes(url.protocol) || url.pathname !== "/" || url.search !== "" || url.username !== "" || s3.endpoint.endsWith("/")) {
+                    bad("s3.endpoint", s3.endpoint, "expected a URL such as https://s3.example.com or http://10.0.0.5:7480 (scheme, host and port only)");
+                } else if ((url.protocol === "https:") !== s3.secure) {
+                    bad("s3.secure", s3.secure, `must agree with s3.endpoint's scheme (${url.protocol.slice(0, -1)}): the endpoint's scheme decides how the registry connects`);
+                }
+            }
+            if (s3.rootDirectory !== "" && !rootDirectory.test(s3.rootDirectory)) {
+                bad("s3.rootDirectory", s3.rootDirectory, "expected a path such as /registry (leading slash, no trailing slash), or empty for the bucket's root");
+            }
+            if (s3.hasAccessKey !== s3.hasSecretKey) {
+                problems.push(
+                    s3.hasAccessKey
+                        ? "s3.secretKey: is not set but s3.accessKey is; set both as secrets, or neither to use the Docker host's own credentials"
+                        : "s3.accessKey: is not set but s3.secretKey is; set both as secrets, or neither to use the Docker host's own credentials",
+                );
+            }
+            if (!Number.isInteger(s3.chunkSize) || s3.chunkSize < minimumS3ChunkSize || s3.chunkSize > 5 * 1024 * 1024 * 1024) {
+                bad("s3.chunkSize", s3.chunkSize, `expected a whole number of bytes from ${minimumS3ChunkSize} (5 MiB, S3's smallest part) to 5368709120 (5 GiB)`);
+            }
+            for (const key of ["secure", "v4auth", "redirect"] as const) {
+                if (typeof s3[key] !== "boolean") bad(`s3.${key}`, s3[key], "expected true or false");
+            }
+        }
+    }
+    if (redis !== undefined) {
+        const m = typeof redis.address === "string" ? hostPort.exec(redis.address) : null;
+        if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
+            bad("redis.address", redis.address ?? "", "expected host:port of the Redis server, e.g. redis.internal:6379 or [fd00::5]:6379");
+        }
+        if (!Number.isInteger(redis.db) || redis.db < 0 || redis.db > 15) bad("redis.db", redis.db, "expected a database number from 0 to 15");
+    }
+    return problems;
+}
+
+const s3Keys = ["endpoint", "region", "bucket", "rootDirectory", "accessKey", "secretKey", "secure", "v4auth", "chunkSize", "redirect"];
+const redisKeys = ["address", "password", "db"];
+
+/** An object of known keys from the stack config, or a {@link RegistryConfigError} naming the key. */
+function objectOf(key: string, value: unknown, known: string[], types: Record<string, "string" | "number" | "boolean">): Record<string, unknown> {
+    const fail = (message: string): never => {
+        throw new RegistryConfigError([message]);
+    };
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        return fail(notAllowed(key, value, `expected an object with ${known.join(", ")}`));
+    }
+    const entry = value as Record<string, unknown>;
+    for (const k of Object.keys(entry)) {
+        if (!known.includes(k)) fail(`${key}.${k}: unknown setting; expected one of ${known.join(", ")}`);
+        const type = types[k];
+        if (entry[k] !== undefined && typeof entry[k] !== type) {
+            fail(notAllowed(`${key}.${k}`, entry[k], type === "string" ? "expected a text" : type === "number" ? "expected a number" : "expected true or false"));
+        }
+    }
+    return entry;
+}
+
+/**
+ * The `s3` stack config (an object: Pulumi.yaml cannot type one) as arguments; the keys become
+ * secrets. Set them with `pulumi config set --secret --path s3.secretKey …`.
+ */
+export function s3FromConfig(value: unknown): S3StorageArgs | undefined {
+    if (value === undefined || value === null) return undefined;
+    const types = { secure: "boolean", v4auth: "boolean", redirect: "boolean", chunkSize: "number" } as const;
+    const entry = objectOf("s3", value, s3Keys, Object.fromEntries(s3Keys.map((k) => [k, (types as Record<string, "boolean" | "number">)[k] ?? "string"])));
+    const { accessKey, secretKey, ...rest } = entry as unknown as S3StorageArgs;
+    return {
+        ...rest,
+        ...(accessKey ? { accessKey: pulumi.secret(accessKey) } : {}),
+        ...(secretKey ? { secretKey: pulumi.secret(secretKey) } : {}),
+    };
+}
+
+/** The `redis` stack config as arguments; the password becomes a secret. */
+export function redisFromConfig(value: unknown): RedisCacheArgs | undefined {
+    if (value === undefined || value === null) return undefined;
+    const entry = objectOf("redis", value, redisKeys, { address: "string", password: "string", db: "number" });
+    const { password, ...rest } = entry as unknown as RedisCacheArgs;
+    return password ? { ...rest, password: pulumi.secret(password) } : rest;
+}
