@@ -14,7 +14,7 @@ const emptyStorage = /Path not found: \/docker\/registry\/v2\/repositories\b/;
  * reads the config from stdin into the container's own /tmp (so it never reaches the host's disk
  * or a command line), measures the data root with `du` before and after, removes abandoned
  * uploads when the second argument is `yes`, runs the collector and exits with its code. A dry
- * run measures what it would delete instead.
+ * run measures what it would delete instead. An empty ROOT (S3 storage) measures nothing.
  */
 export const collectorScript = `
 set -u
@@ -23,7 +23,7 @@ flags="$*"
 umask 077
 config=/tmp/private-registry-gc.yml
 cat > "$config"
-kib() { if command -v du >/dev/null 2>&1; then du -sk "$@" 2>/dev/null | { t=0; while read -r k _; do t=$((t + k)); done; echo "$t"; }; fi; }
+kib() { if [ -n "$root" ] && command -v du >/dev/null 2>&1; then du -sk "$@" 2>/dev/null | { t=0; while read -r k _; do t=$((t + k)); done; echo "$t"; }; fi; }
 case " $flags " in *" --dry-run "*) dry=yes ;; *) dry=no ;; esac
 echo "${marker} kib-before $(kib "$root")"
 if [ "$purge" = yes ]; then
@@ -37,7 +37,9 @@ registry garbage-collect $flags "$config" >/tmp/gc.out 2>/tmp/gc.err
 rc=$?
 rm -f "$config"
 cat /tmp/gc.out; cat /tmp/gc.err >&2
-if [ "$dry" = yes ]; then
+if [ -z "$root" ]; then
+  :
+elif [ "$dry" = yes ]; then
   set --
   while read -r a b c d digest; do
     if [ "$a $b $c $d" = "blob eligible for deletion:" ]; then

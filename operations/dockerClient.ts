@@ -19,7 +19,7 @@ export class DockerClient {
      * own process group, so a Ctrl-C at the terminal reaches only this process, which then
      * brings the registry back instead of leaving a half-done `docker start` behind.
      */
-    run(args: string[], stdin?: string): Promise<DockerResult> {
+    run(args: string[], stdin?: string | Buffer): Promise<DockerResult> {
         const argv = this.host ? ["--host", this.host, ...args] : args;
         return new Promise((resolve, reject) => {
             const child = spawn("docker", argv, { stdio: ["pipe", "pipe", "pipe"], detached: true });
@@ -37,7 +37,7 @@ export class DockerClient {
     }
 
     /** Runs `docker <args>`; throws with docker's own message on failure. */
-    async check(args: string[], stdin?: string): Promise<string> {
+    async check(args: string[], stdin?: string | Buffer): Promise<string> {
         const r = await this.run(args, stdin);
         if (r.code !== 0) throw new Error(`docker ${args[0]} failed: ${r.stderr || `exit code ${r.code}`}`);
         return r.stdout.toString().trim();

@@ -6,11 +6,14 @@
  * registry, collect with its own binary and config in a throwaway container on the same volume,
  * and start it again, which starts with an empty cache.
  */
-import { ManifestRef, collectorScript, parseCollectorOutput } from "./collector";
+import { ManifestRef } from "./collector";
+import { alreadyRunning, CollectorResult, collectorNameOf, GarbageCollectError, runCollector, waitUntilServing } from "./collectorRun";
 import { DockerClient } from "./dockerClient";
-import { Expectations, GarbageCollectRefused, RegistryContainer, findRegistryContainer } from "./registryContainer";
+import { Expectations, GarbageCollectRefused, findRegistryContainer } from "./registryContainer";
+import { collectSharedStorage } from "./sharedStorageCollect";
 
 export { GarbageCollectRefused } from "./registryContainer";
+export { GarbageCollectError } from "./collectorRun";
 
 export interface GarbageCollectOptions {
     /** Name or ID of the registry container: the stack output `containerName`. */
@@ -21,6 +24,12 @@ export interface GarbageCollectOptions {
      * CLI's own (DOCKER_HOST or the current context).
      */
     dockerHost?: string;
+    /**
+     * The Docker host of every instance, when several share an S3 bucket (the stack output
+     * `instances`); the container has the same name on each. Overrides `dockerHost`. All are
+     * made read-only while the first one's host runs the collector.
+     */
+    dockerHosts?: string[];
     /** Only report what would be removed; nothing is stopped or removed. Default `false`. */
     dryRun?: boolean;
     /**
@@ -67,77 +76,18 @@ export interface GarbageCollectReport {
     bytesFreed?: number;
     /** Disk space the data used before, in bytes; absent when the image has no `du`. */
     bytesBefore?: number;
-    /** How long the registry was out of service, in milliseconds; 0 for a dry run or a stopped registry. */
+    /**
+     * How long the registry was out of service, in milliseconds: stopped (filesystem), or
+     * read-only, refusing pushes (S3, from the first instance switched to the last one back);
+     * 0 for a dry run or a stopped registry.
+     */
     outOfServiceMs: number;
     /** The collector's own output (stdout), for the record. */
     collectorOutput: string;
-}
-
-/** The collector failed, or the registry did not come back; the message says which and what to do. */
-export class GarbageCollectError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "GarbageCollectError";
-    }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The throwaway collector container's name: fixed per registry, so Docker itself refuses a second collection. */
-const collectorNameOf = (registry: RegistryContainer) => `${registry.name}-gc`;
-
-function alreadyRunning(registry: RegistryContainer): string {
-    const name = collectorNameOf(registry);
-    return `a garbage collection of "${registry.name}" is already running (container ${name}); wait for it, or remove a stale one with docker rm -f ${name}`;
-}
-
-/** Waits until the container's own health check passes when run by hand (Docker's first probe comes only after its interval). */
-async function waitUntilServing(docker: DockerClient, registry: RegistryContainer, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = "";
-    while (Date.now() < deadline) {
-        const state = await docker.run(["container", "inspect", "-f", "{{.State.Running}}", registry.id]);
-        if (state.stdout.toString().trim() === "true") {
-            if (!registry.healthcheck) return;
-            const probe = await docker.run(["exec", registry.id, ...registry.healthcheck]);
-            if (probe.code === 0) return;
-            last = probe.stderr;
-        }
-        await sleep(300);
-    }
-    const logs = await docker.run(["logs", "--tail", "20", registry.id]);
-    throw new Error(`not healthy after ${timeoutMs} ms (${last || "not running"}); last log lines:\n${logs.stderr}`);
-}
-
-/** Runs the collector container; returns its parsed output. */
-async function collect(docker: DockerClient, registry: RegistryContainer, options: GarbageCollectOptions) {
-    const flags = [...(options.dryRun ? ["--dry-run"] : []), ...(options.deleteUntagged ? ["--delete-untagged"] : [])];
-    const collectorName = collectorNameOf(registry);
-    const kill = () => void docker.run(["kill", collectorName]);
-    options.signal?.addEventListener("abort", kill);
-    try {
-        const run = await docker.run(
-            [
-                "run", "--rm", "-i", "--name", collectorName,
-                "--network", "none",
-                "--volumes-from", registry.id,
-                "--entrypoint", "/bin/sh",
-                registry.imageId,
-                "-c", collectorScript, "private-registry-gc", registry.dataRoot, options.purgeUploads ? "yes" : "no", ...flags,
-            ],
-            registry.config,
-        );
-        const stdout = run.stdout.toString();
-        const parsed = parseCollectorOutput(stdout, run.stderr);
-        if (options.signal?.aborted) throw new GarbageCollectError("garbage collection aborted; blobs already removed were unreferenced");
-        if (run.code !== 0 && !parsed.emptyStorage) {
-            if (/already in use/i.test(run.stderr)) throw new GarbageCollectError(alreadyRunning(registry));
-            throw new GarbageCollectError(`registry garbage-collect failed (exit code ${run.code}):\n${run.stderr || stdout}`);
-        }
-        return { ...parsed, stdout };
-    } finally {
-        options.signal?.removeEventListener("abort", kill);
-    }
+    /** S3 storage: every instance, as `<docker host>/<container>`, and what happened to it. */
+    instances?: { instance: string; readOnly: boolean; running: boolean }[];
+    /** S3 storage with a Redis cache: whether the cache was flushed after the collection. */
+    cacheFlushed?: boolean;
 }
 
 /**
@@ -145,13 +95,19 @@ async function collect(docker: DockerClient, registry: RegistryContainer, option
  * safely: refuses unless the container is a registry this program deployed, stops it, runs the
  * collector with the deployed config on its volume, and starts it again with a fresh cache,
  * waiting until its health check passes. A registry that was stopped stays stopped. A dry run
- * leaves the registry in service. Throws {@link GarbageCollectRefused} before touching anything,
+ * leaves the registry in service. With S3 storage, every instance is made read-only instead
+ * (see `collectSharedStorage`). Throws {@link GarbageCollectRefused} before touching anything,
  * or {@link GarbageCollectError}.
  */
 export async function garbageCollect(options: GarbageCollectOptions): Promise<GarbageCollectReport> {
     const log = options.log ?? (() => undefined);
-    const docker = new DockerClient(options.dockerHost);
+    const hosts = options.dockerHosts?.length ? options.dockerHosts : [options.dockerHost];
+    const docker = new DockerClient(hosts[0]);
     const registry = await findRegistryContainer(docker, options.container, options.expect ?? {});
+    if (registry.driver === "s3") return collectSharedStorage(hosts, registry, options);
+    if (hosts.length > 1) {
+        throw new GarbageCollectRefused(`container "${registry.name}" keeps its images in a volume of its own host, so ${hosts.length} Docker hosts cannot share them; collect each host's registry on its own`);
+    }
     if ((await docker.run(["container", "inspect", collectorNameOf(registry)])).code === 0) throw new GarbageCollectRefused(alreadyRunning(registry));
     if (options.signal?.aborted) throw new GarbageCollectRefused("aborted before the start");
 
@@ -165,11 +121,11 @@ export async function garbageCollect(options: GarbageCollectOptions): Promise<Ga
         log(`${registry.name} is not running; it stays stopped`);
     }
 
-    let result: Awaited<ReturnType<typeof collect>> | undefined;
+    let result: CollectorResult | undefined;
     let failure: unknown;
     try {
         log(`collecting${options.dryRun ? " (dry run)" : ""}${options.deleteUntagged ? ", untagged manifests included" : ""}${options.purgeUploads ? ", uploads purged" : ""}`);
-        result = await collect(docker, registry, options);
+        result = await runCollector(docker, registry, "none", options);
     } catch (e) {
         failure = e;
     }

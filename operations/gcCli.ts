@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     try {
         const report = await garbageCollect({
             container: command.container,
-            dockerHost: command.dockerHost,
+            dockerHosts: command.dockerHosts,
             dryRun: command.dryRun,
             deleteUntagged: command.deleteUntagged,
             purgeUploads: command.purgeUploads,

@@ -2,11 +2,12 @@
 import { parseArgs } from "node:util";
 import type { GarbageCollectReport } from "./garbageCollect";
 
-export const usage = "usage: npm run gc -- --container NAME [--docker-host URL] [--stack NAME] [--dry-run] [--delete-untagged] [--purge-uploads] [--json]";
+export const usage = "usage: npm run gc -- --container NAME [--docker-host URL ...] [--stack NAME] [--dry-run] [--delete-untagged] [--purge-uploads] [--json]";
 
 export interface GcCommand {
     container: string;
-    dockerHost?: string;
+    /** Every instance's Docker host (repeat --docker-host); empty for the docker CLI's default. */
+    dockerHosts: string[];
     stack?: string;
     dryRun: boolean;
     deleteUntagged: boolean;
@@ -33,7 +34,7 @@ export function parseGcCommand(argv: string[]): GcCommand {
             allowPositionals: false,
             options: {
                 container: { type: "string" },
-                "docker-host": { type: "string" },
+                "docker-host": { type: "string", multiple: true },
                 stack: { type: "string" },
                 "dry-run": { type: "boolean", default: false },
                 "delete-untagged": { type: "boolean", default: false },
@@ -46,12 +47,16 @@ export function parseGcCommand(argv: string[]): GcCommand {
     }
     const v = parsed.values;
     if (!v.container) throw new UsageError("--container is required: the registry container's name (pulumi stack output containerName)");
-    if (v["docker-host"] !== undefined && !dockerHostForms.test(v["docker-host"])) {
-        throw new UsageError(`--docker-host "${v["docker-host"]}" is not allowed; give unix:///path/docker.sock, tcp://host:port or ssh://user@host`);
+    const dockerHosts = v["docker-host"] ?? [];
+    for (const host of dockerHosts) {
+        if (!dockerHostForms.test(host)) {
+            throw new UsageError(`--docker-host "${host}" is not allowed; give unix:///path/docker.sock, tcp://host:port or ssh://user@host`);
+        }
+        if (dockerHosts.indexOf(host) !== dockerHosts.lastIndexOf(host)) throw new UsageError(`--docker-host "${host}" is given twice; give each instance's host once`);
     }
     return {
         container: v.container,
-        dockerHost: v["docker-host"],
+        dockerHosts,
         stack: v.stack,
         dryRun: v["dry-run"] ?? false,
         deleteUntagged: v["delete-untagged"] ?? false,
@@ -85,6 +90,13 @@ export function formatReport(r: GarbageCollectReport): string {
     }
     if (r.uploadsRemoved > 0) lines.push(`  ${would} ${r.uploadsRemoved} upload(s) in _uploads`);
     lines.push(`  kept ${r.blobsKept} referenced blob(s)`);
-    if (!r.dryRun) lines.push(r.outOfServiceMs > 0 ? `  out of service for ${(r.outOfServiceMs / 1000).toFixed(1)} s; back with a fresh cache` : "  the registry was not running and stays stopped");
+    if (r.instances) {
+        // Shared S3 storage: the instances were read-only (pulls served, pushes refused), not stopped.
+        if (!r.dryRun) lines.push(`  pushes refused for ${(r.outOfServiceMs / 1000).toFixed(1)} s while every instance was read-only; back read-write with fresh caches`);
+        for (const i of r.instances) lines.push(`    ${i.instance}: ${i.running ? (r.dryRun ? "left in service" : "read-only during the collection") : "not running, left stopped"}`);
+        if (r.cacheFlushed) lines.push("  the Redis blob descriptor cache was flushed");
+    } else if (!r.dryRun) {
+        lines.push(r.outOfServiceMs > 0 ? `  out of service for ${(r.outOfServiceMs / 1000).toFixed(1)} s; back with a fresh cache` : "  the registry was not running and stays stopped");
+    }
     return lines.join("\n");
 }

@@ -1,2 +1,5 @@
 export { garbageCollect, GarbageCollectError, GarbageCollectOptions, GarbageCollectReport, GarbageCollectRefused } from "./garbageCollect";
 export { ManifestRef } from "./collector";
+export { readOnlyConfig, writableConfig, isReadOnly } from "./readOnlyMode";
+export { redisCacheOf, flushCommands, flushSucceeded, RedisTarget } from "./redisFlush";
+export { tarWithFile, singleFileFromTar } from "./tarFile";

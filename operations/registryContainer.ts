@@ -28,9 +28,11 @@ export interface RegistryContainer {
     running: boolean;
     /** The registry config (holds http.secret: kept in memory, handed to the collector on stdin). */
     config: string;
-    /** Data root inside the container (storage.filesystem.rootdirectory). */
+    /** `filesystem` (a volume of this host) or `s3` (a bucket other instances may share). */
+    driver: "filesystem" | "s3";
+    /** Data root inside the container (storage.filesystem.rootdirectory); "" with S3. */
     dataRoot: string;
-    /** Volume holding the data root. */
+    /** Volume holding the data root; "" with S3. */
     dataVolume: string;
     /** The container's own health check command, if it has one (`CMD` form, without the "CMD"). */
     healthcheck?: string[];
@@ -93,24 +95,24 @@ export async function findRegistryContainer(docker: DockerClient, container: str
         throw new GarbageCollectRefused(`the registry config ${configPath} in container "${name}" is not valid YAML (${(e as Error).message})`);
     }
     const driver = storageDriver(storage);
-    if (driver !== "filesystem") {
-        throw new GarbageCollectRefused(`container "${name}" stores its data in "${driver}" storage; this tool collects "filesystem" storage only`);
-    }
-    const dataRoot = (storage.filesystem as { rootdirectory?: string } | null)?.rootdirectory ?? containerPaths.data;
-    const mount = info.Mounts.find((m) => dataRoot === m.Destination || dataRoot.startsWith(`${m.Destination.replace(/\/$/, "")}/`));
-    if (!mount) {
-        throw new GarbageCollectRefused(`the data root ${dataRoot} of container "${name}" is not on a volume, so a collector container cannot reach it`);
-    }
     const test = info.Config.Healthcheck?.Test;
-    return {
+    const found = {
         id: info.Id,
         name,
         imageId: info.Image,
         stack,
         running: info.State.Running,
         config,
-        dataRoot,
-        dataVolume: mount.Name ?? mount.Destination,
         healthcheck: test?.[0] === "CMD" ? test.slice(1) : test?.[0] === "CMD-SHELL" ? ["/bin/sh", "-c", test.slice(1).join(" ")] : undefined,
     };
+    if (driver === "s3") return { ...found, driver, dataRoot: "", dataVolume: "" };
+    if (driver !== "filesystem") {
+        throw new GarbageCollectRefused(`container "${name}" stores its data in "${driver}" storage; this tool collects "filesystem" and "s3" storage`);
+    }
+    const dataRoot = (storage.filesystem as { rootdirectory?: string } | null)?.rootdirectory ?? containerPaths.data;
+    const mount = info.Mounts.find((m) => dataRoot === m.Destination || dataRoot.startsWith(`${m.Destination.replace(/\/$/, "")}/`));
+    if (!mount) {
+        throw new GarbageCollectRefused(`the data root ${dataRoot} of container "${name}" is not on a volume, so a collector container cannot reach it`);
+    }
+    return { ...found, driver, dataRoot, dataVolume: mount.Name ?? mount.Destination };
 }

@@ -1,4 +1,4 @@
-/** The garbage collector's pure parts: the collector output parse, the command line, the tar read. */
+/** The garbage collector's pure parts: the collector output parse, the command line, the tar files, read-only mode and the Redis flush. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -7,7 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCollectorOutput } from "../../operations/collector";
 import { formatReport, humanBytes, parseGcCommand } from "../../operations/gcCommand";
-import { singleFileFromTar } from "../../operations/tarFile";
+import { singleFileFromTar, tarWithFile } from "../../operations/tarFile";
+import { isReadOnly, readOnlyConfig, writableConfig } from "../../operations/readOnlyMode";
+import { flushCommands, flushSucceeded, redisCacheOf } from "../../operations/redisFlush";
+import { parse } from "yaml";
+import { buildRegistryConfig, renderRegistryConfig } from "../../components/registryConfig";
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -52,7 +56,7 @@ test("a storage with no repositories yet is empty, not a failure; an image witho
 test("the command line takes the documented options and names a bad argument, its value and what is allowed", () => {
     assert.deepEqual(parseGcCommand(["--container", "registry", "--dry-run", "--docker-host", "ssh://ops@build-1"]), {
         container: "registry",
-        dockerHost: "ssh://ops@build-1",
+        dockerHosts: ["ssh://ops@build-1"],
         stack: undefined,
         dryRun: true,
         deleteUntagged: false,
@@ -64,6 +68,41 @@ test("the command line takes the documented options and names a bad argument, it
     assert.throws(() => parseGcCommand(["--container", "r", "--force"]), /Unknown option '--force'.*\nusage:/s);
     assert.throws(() => parseGcCommand(["--container", "r", "extra"]), /positional argument.*\nusage:/s);
     assert.throws(() => parseGcCommand(["--container", "r", "--docker-host", "10.0.0.5:2375"]), /--docker-host "10.0.0.5:2375" is not allowed; give unix:\/\/\/path\/docker.sock, tcp:\/\/host:port or ssh:\/\/user@host/);
+    // Several instances over one bucket: every host, in order; the first one's runs the collector.
+    assert.deepEqual(parseGcCommand(["--container", "r", "--docker-host", "ssh://a", "--docker-host", "ssh://b"]).dockerHosts, ["ssh://a", "ssh://b"]);
+    assert.deepEqual(parseGcCommand(["--container", "r"]).dockerHosts, []);
+    assert.throws(() => parseGcCommand(["--container", "r", "--docker-host", "ssh://a", "--docker-host", "ssh://a"]), /--docker-host "ssh:\/\/a" is given twice/);
+});
+
+test("shared storage: read-only mode on and off leaves the deployed config byte for byte; an interrupted collection's config is recognised", () => {
+    const deployed = renderRegistryConfig(buildRegistryConfig({
+        port: 5000, debugPort: 5001, debugOnNetwork: false, httpSecret: "x".repeat(64), authRealm: "Registry Realm", corsOrigins: [], logLevel: "info", accessLog: true,
+        storage: { driver: "s3", s3: { endpoint: "http://127.0.0.1:7480", region: "us-east-1", bucket: "b", rootDirectory: "", hasAccessKey: true, hasSecretKey: true, secure: false, v4auth: true, chunkSize: 5242880, redirect: false }, accessKey: "AK", secretKey: "SK" },
+        redis: { address: "127.0.0.1:6379", password: "p w\"d", db: 2 },
+    }));
+    const readOnly = readOnlyConfig(deployed);
+    assert.equal(isReadOnly(deployed), false);
+    assert.equal(isReadOnly(readOnly), true);
+    assert.deepEqual(parse(readOnly).storage.maintenance, { ...parse(deployed).storage.maintenance, readonly: { enabled: true } });
+    assert.equal(writableConfig(readOnly), deployed, "switching back restores the deployed text exactly");
+    assert.equal(writableConfig(deployed), deployed);
+
+    const target = redisCacheOf(deployed)!;
+    assert.deepEqual(target, { host: "127.0.0.1", port: 6379, password: "p w\"d", db: 2 });
+    assert.equal(flushCommands(target), "*2\r\n$4\r\nAUTH\r\n$5\r\np w\"d\r\n*2\r\n$6\r\nSELECT\r\n$1\r\n2\r\n*1\r\n$7\r\nFLUSHDB\r\n*1\r\n$4\r\nQUIT\r\n");
+    assert.equal(flushSucceeded(target, "+OK\r\n+OK\r\n+OK\r\n+OK\r\n"), true);
+    assert.equal(flushSucceeded(target, "-WRONGPASS invalid username-password pair\r\n-NOAUTH Authentication required.\r\n"), false);
+    assert.equal(flushSucceeded(target, ""), false, "no answer is no flush");
+    assert.deepEqual(redisCacheOf("storage:\n  cache:\n    blobdescriptor: redis\nredis:\n  addr: '[fd00::6]:6380'\n"), { host: "fd00::6", port: 6380, password: undefined, db: 0 });
+    assert.equal(redisCacheOf("storage:\n  cache:\n    blobdescriptor: inmemory\n"), undefined);
+});
+
+test("a config file goes into a container as a one-file tar that tar itself reads back", () => {
+    const tar = tarWithFile("config.yml", "version: 0.1\nsecret: é\n");
+    assert.equal(tar.length % 512, 0);
+    assert.equal(singleFileFromTar(tar).toString(), "version: 0.1\nsecret: é\n");
+    const listed = execFileSync("tar", ["-tvf", "-"], { input: tar }).toString();
+    assert.match(listed, /^-rw------- 0\/0 +\d+ .* config\.yml$/m);
 });
 
 test("the report says what was removed, the space freed and the time out of service", () => {
@@ -86,6 +125,16 @@ test("the report says what was removed, the space freed and the time out of serv
     assert.match(text, /removed 2 upload\(s\) in _uploads/);
     assert.match(text, /out of service for 2.4 s; back with a fresh cache/);
     assert.equal(humanBytes(512), "512 B");
+
+    const shared = formatReport({
+        container: "registry", stack: "private-registry/prod", dryRun: false, deleteUntagged: false, blobsKept: 9, blobsRemoved: [d("2")],
+        manifestsRemoved: [], uploadsRemoved: 0, outOfServiceMs: 5100, collectorOutput: "", cacheFlushed: true,
+        instances: [{ instance: "ssh://a/registry", readOnly: true, running: true }, { instance: "ssh://b/registry", readOnly: false, running: false }],
+    });
+    assert.match(shared, /removed 1 blob\(s\)\n/);
+    assert.match(shared, /pushes refused for 5.1 s while every instance was read-only; back read-write with fresh caches/);
+    assert.match(shared, /ssh:\/\/a\/registry: read-only during the collection\n    ssh:\/\/b\/registry: not running, left stopped/);
+    assert.match(shared, /the Redis blob descriptor cache was flushed/);
 });
 
 test("a file copied out of a container (a tar stream) is read without the local disk", () => {

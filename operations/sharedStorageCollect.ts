@@ -1,0 +1,173 @@
+/**
+ * Garbage collection of instances that share an S3 bucket. No instance may take a push while
+ * the collector marks and sweeps, or a blob uploaded meanwhile is swept; and every cache must
+ * forget the removed blobs. So: switch every running instance to read-only (one at a time, so a
+ * load balancer always has one serving pulls), collect from one host through that instance's
+ * network, flush the Redis cache, and switch them back, which also empties each in-memory cache.
+ */
+import { posix } from "node:path";
+import { alreadyRunning, CollectorResult, collectorNameOf, GarbageCollectError, runCollector, waitUntilServing } from "./collectorRun";
+import { DockerClient } from "./dockerClient";
+import type { GarbageCollectOptions, GarbageCollectReport } from "./garbageCollect";
+import { isReadOnly, readOnlyConfig, writableConfig } from "./readOnlyMode";
+import { flushCommands, flushSucceeded, redisCacheOf } from "./redisFlush";
+import { findRegistryContainer, GarbageCollectRefused, RegistryContainer } from "./registryContainer";
+import { tarWithFile } from "./tarFile";
+import { containerPaths, labelKeys } from "../components/containerLayout";
+
+interface Instance {
+    docker: DockerClient;
+    registry: RegistryContainer;
+    /** `<docker host>/<container>`, for messages. */
+    label: string;
+}
+
+/** Replaces the config file in the container (running or stopped), over `docker cp` from stdin. */
+async function writeConfig(instance: Instance, config: string): Promise<void> {
+    const path = await configPath(instance);
+    await instance.docker.check(["cp", "-", `${instance.registry.id}:${posix.dirname(path)}`], tarWithFile(posix.basename(path), config));
+}
+
+async function configPath(instance: Instance): Promise<string> {
+    const label = await instance.docker.run(["container", "inspect", "-f", `{{index .Config.Labels "${labelKeys.config}"}}`, instance.registry.id]);
+    return label.stdout.toString().trim() || containerPaths.config;
+}
+
+/** Restarts with the given config and waits until the health check passes. */
+async function restartWith(instance: Instance, config: string, healthyTimeoutMs: number): Promise<void> {
+    await writeConfig(instance, config);
+    await instance.docker.check(["restart", "--time", "10", instance.registry.id]);
+    await waitUntilServing(instance.docker, instance.registry, healthyTimeoutMs);
+}
+
+/** Flushes the Redis database from inside the registry's network (the cache may be reachable only there). */
+async function flushRedis(instance: Instance, config: string): Promise<string | undefined> {
+    const target = redisCacheOf(config);
+    if (!target) return undefined;
+    const run = await instance.docker.run(
+        ["run", "--rm", "-i", "--network", `container:${instance.registry.id}`, "--entrypoint", "nc", instance.registry.imageId, "-w", "5", target.host, String(target.port)],
+        flushCommands(target),
+    );
+    const replies = run.stdout.toString();
+    if (!flushSucceeded(target, replies)) {
+        throw new GarbageCollectError(`the Redis cache at ${target.host}:${target.port} was not flushed (replies: ${JSON.stringify(replies.slice(0, 200))}; ${run.stderr || `exit code ${run.code}`})`);
+    }
+    return `${target.host}:${target.port}`;
+}
+
+export async function collectSharedStorage(hosts: (string | undefined)[], first: RegistryContainer, options: GarbageCollectOptions): Promise<GarbageCollectReport> {
+    const log = options.log ?? (() => undefined);
+    const healthyTimeoutMs = options.healthyTimeoutMs ?? 120_000;
+    if (options.purgeUploads) {
+        throw new GarbageCollectRefused("--purge-uploads empties the upload folders of filesystem storage; with S3 the registry's own upload purging removes uploads older than 24 hours");
+    }
+    const where = (host: string | undefined) => host ?? process.env.DOCKER_HOST ?? "local";
+    const instances: Instance[] = [{ docker: new DockerClient(hosts[0]), registry: first, label: `${where(hosts[0])}/${first.name}` }];
+    for (const host of hosts.slice(1)) {
+        const docker = new DockerClient(host);
+        const registry = await findRegistryContainer(docker, options.container, options.expect ?? {});
+        instances.push({ docker, registry, label: `${where(host)}/${registry.name}` });
+    }
+
+    // Refuse anything that would leave a writer out: instances of another stack or storage.
+    const deployed = writableConfig(first.config);
+    for (const i of instances) {
+        if (i.registry.stack !== first.stack) throw new GarbageCollectRefused(`${i.label} belongs to stack "${i.registry.stack}", ${instances[0].label} to "${first.stack}"`);
+        if (i.registry.driver !== "s3") throw new GarbageCollectRefused(`${i.label} keeps its images in a volume, not in the shared bucket`);
+        if (writableConfig(i.registry.config) !== deployed) {
+            throw new GarbageCollectRefused(`${i.label} runs another config than ${instances[0].label}; run pulumi up so that every instance runs the same one`);
+        }
+    }
+    const collectorHost = instances.find((i) => i.registry.running);
+    if (!collectorHost) throw new GarbageCollectRefused("no instance is running, and the collector reaches the bucket through a running instance's network; start one (docker start)");
+    if ((await collectorHost.docker.run(["container", "inspect", collectorNameOf(collectorHost.registry)])).code === 0) {
+        throw new GarbageCollectRefused(alreadyRunning(collectorHost.registry));
+    }
+    if (options.signal?.aborted) throw new GarbageCollectRefused("aborted before the start");
+    for (const i of instances.filter((i) => isReadOnly(i.registry.config))) log(`${i.label} was left read-only by an interrupted collection; it returns to service at the end`);
+    for (const i of instances.filter((i) => !i.registry.running)) log(`${i.label} is not running; it stays stopped`);
+
+    const collectorRegistry = { ...collectorHost.registry, config: deployed };
+    if (options.dryRun) {
+        log(`collecting (dry run) through ${collectorHost.label}; no instance is switched`);
+        const r = await runCollector(collectorHost.docker, collectorRegistry, "registry", options);
+        return report(first, options, r, 0, instances, false, false);
+    }
+
+    const startedAt = Date.now();
+    const switched: Instance[] = [];
+    let result: CollectorResult | undefined;
+    let failure: unknown;
+    let cacheFlushed = false;
+    let flushFailed = false;
+    try {
+        for (const i of instances.filter((i) => i.registry.running)) {
+            log(`switching ${i.label} to read-only (pulls go on, pushes are refused)`);
+            switched.push(i);
+            await restartWith(i, readOnlyConfig(deployed), healthyTimeoutMs);
+        }
+        log(`collecting through ${collectorHost.label}${options.deleteUntagged ? ", untagged manifests included" : ""}`);
+        result = await runCollector(collectorHost.docker, collectorRegistry, "registry", options);
+        try {
+            const flushed = await flushRedis(collectorHost, deployed);
+            if (flushed) log(`flushed the Redis blob descriptor cache at ${flushed}`);
+            cacheFlushed = flushed !== undefined;
+        } catch (e) {
+            flushFailed = true;
+            throw e;
+        }
+    } catch (e) {
+        failure = e;
+    }
+
+    if (flushFailed) {
+        // Writable again with a stale cache, a re-pushed layer would be skipped and its pulls fail.
+        throw new GarbageCollectError(`${(failure as Error).message}. Every instance stays read-only (pulls work): flush that Redis database (redis-cli FLUSHDB), then run the collection again, which returns them to service`);
+    }
+    const notBack: string[] = [];
+    for (const i of instances) {
+        const wasSwitched = switched.includes(i);
+        if (!wasSwitched && !isReadOnly(i.registry.config)) continue;
+        try {
+            if (wasSwitched || i.registry.running) {
+                log(`switching ${i.label} back to read-write (fresh cache)`);
+                await restartWith(i, deployed, healthyTimeoutMs);
+            } else {
+                await writeConfig(i, deployed);
+            }
+        } catch (e) {
+            notBack.push(`${i.label}: ${(e as Error).message}`);
+        }
+    }
+    if (notBack.length > 0) {
+        const before = failure ? ` The collection had failed too: ${(failure as Error).message}` : "";
+        throw new GarbageCollectError(`not every instance came back read-write; run the collection again to retry:\n  ${notBack.join("\n  ")}.${before}`);
+    }
+    if (failure) throw failure;
+    return report(first, options, result!, Date.now() - startedAt, instances, true, cacheFlushed);
+}
+
+function report(
+    first: RegistryContainer,
+    options: GarbageCollectOptions,
+    r: CollectorResult,
+    outOfServiceMs: number,
+    instances: Instance[],
+    switched: boolean,
+    cacheFlushed: boolean,
+): GarbageCollectReport {
+    return {
+        container: first.name,
+        stack: first.stack,
+        dryRun: options.dryRun ?? false,
+        deleteUntagged: options.deleteUntagged ?? false,
+        blobsKept: r.blobsMarked,
+        blobsRemoved: r.blobsEligible,
+        manifestsRemoved: r.manifestsEligible,
+        uploadsRemoved: 0,
+        outOfServiceMs,
+        collectorOutput: r.stdout,
+        instances: instances.map((i) => ({ instance: i.label, readOnly: switched && i.registry.running, running: i.registry.running })),
+        cacheFlushed,
+    };
+}
