@@ -15,6 +15,14 @@ import { collectSharedStorage } from "./sharedStorageCollect";
 export { GarbageCollectRefused } from "./registryContainer";
 export { GarbageCollectError } from "./collectorRun";
 
+/** Where one registry instance runs. */
+export interface InstanceRef {
+    /** As `dockerHost`; unset for the docker CLI's default. */
+    dockerHost?: string;
+    /** Container name on that host. */
+    container: string;
+}
+
 export interface GarbageCollectOptions {
     /** Name or ID of the registry container: the stack output `containerName`. */
     container: string;
@@ -25,11 +33,11 @@ export interface GarbageCollectOptions {
      */
     dockerHost?: string;
     /**
-     * The Docker host of every instance, when several share an S3 bucket (the stack output
-     * `instances`); the container has the same name on each. Overrides `dockerHost`. All are
-     * made read-only while the first one's host runs the collector.
+     * Every instance, when several share an S3 bucket (the stack output `instances`): its Docker
+     * host and container name. Overrides `container` and `dockerHost`. All are made read-only
+     * while the first running one's host runs the collector.
      */
-    dockerHosts?: string[];
+    instances?: InstanceRef[];
     /** Only report what would be removed; nothing is stopped or removed. Default `false`. */
     dryRun?: boolean;
     /**
@@ -101,12 +109,12 @@ export interface GarbageCollectReport {
  */
 export async function garbageCollect(options: GarbageCollectOptions): Promise<GarbageCollectReport> {
     const log = options.log ?? (() => undefined);
-    const hosts = options.dockerHosts?.length ? options.dockerHosts : [options.dockerHost];
-    const docker = new DockerClient(hosts[0]);
-    const registry = await findRegistryContainer(docker, options.container, options.expect ?? {});
-    if (registry.driver === "s3") return collectSharedStorage(hosts, registry, options);
-    if (hosts.length > 1) {
-        throw new GarbageCollectRefused(`container "${registry.name}" keeps its images in a volume of its own host, so ${hosts.length} Docker hosts cannot share them; collect each host's registry on its own`);
+    const refs = options.instances?.length ? options.instances : [{ dockerHost: options.dockerHost, container: options.container }];
+    const docker = new DockerClient(refs[0].dockerHost);
+    const registry = await findRegistryContainer(docker, refs[0].container, options.expect ?? {});
+    if (registry.driver === "s3") return collectSharedStorage(refs, registry, options);
+    if (refs.length > 1) {
+        throw new GarbageCollectRefused(`container "${registry.name}" keeps its images in a volume of its own host, so ${refs.length} instances cannot share them; collect each registry on its own`);
     }
     if ((await docker.run(["container", "inspect", collectorNameOf(registry)])).code === 0) throw new GarbageCollectRefused(alreadyRunning(registry));
     if (options.signal?.aborted) throw new GarbageCollectRefused("aborted before the start");

@@ -35,7 +35,7 @@ async function main(): Promise<number> {
     try {
         const report = await garbageCollect({
             container: command.container,
-            dockerHosts: command.dockerHosts,
+            instances: command.dockerHosts.map((dockerHost) => ({ dockerHost, container: command.container })),
             dryRun: command.dryRun,
             deleteUntagged: command.deleteUntagged,
             purgeUploads: command.purgeUploads,

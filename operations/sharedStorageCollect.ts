@@ -8,7 +8,7 @@
 import { posix } from "node:path";
 import { alreadyRunning, CollectorResult, collectorNameOf, GarbageCollectError, runCollector, waitUntilServing } from "./collectorRun";
 import { DockerClient } from "./dockerClient";
-import type { GarbageCollectOptions, GarbageCollectReport } from "./garbageCollect";
+import type { GarbageCollectOptions, GarbageCollectReport, InstanceRef } from "./garbageCollect";
 import { isReadOnly, readOnlyConfig, writableConfig } from "./readOnlyMode";
 import { flushCommands, flushSucceeded, redisCacheOf } from "./redisFlush";
 import { findRegistryContainer, GarbageCollectRefused, RegistryContainer } from "./registryContainer";
@@ -55,18 +55,18 @@ async function flushRedis(instance: Instance, config: string): Promise<string | 
     return `${target.host}:${target.port}`;
 }
 
-export async function collectSharedStorage(hosts: (string | undefined)[], first: RegistryContainer, options: GarbageCollectOptions): Promise<GarbageCollectReport> {
+export async function collectSharedStorage(refs: InstanceRef[], first: RegistryContainer, options: GarbageCollectOptions): Promise<GarbageCollectReport> {
     const log = options.log ?? (() => undefined);
     const healthyTimeoutMs = options.healthyTimeoutMs ?? 120_000;
     if (options.purgeUploads) {
         throw new GarbageCollectRefused("--purge-uploads empties the upload folders of filesystem storage; with S3 the registry's own upload purging removes uploads older than 24 hours");
     }
     const where = (host: string | undefined) => host ?? process.env.DOCKER_HOST ?? "local";
-    const instances: Instance[] = [{ docker: new DockerClient(hosts[0]), registry: first, label: `${where(hosts[0])}/${first.name}` }];
-    for (const host of hosts.slice(1)) {
-        const docker = new DockerClient(host);
-        const registry = await findRegistryContainer(docker, options.container, options.expect ?? {});
-        instances.push({ docker, registry, label: `${where(host)}/${registry.name}` });
+    const instances: Instance[] = [{ docker: new DockerClient(refs[0].dockerHost), registry: first, label: `${where(refs[0].dockerHost)}/${first.name}` }];
+    for (const ref of refs.slice(1)) {
+        const docker = new DockerClient(ref.dockerHost);
+        const registry = await findRegistryContainer(docker, ref.container, options.expect ?? {});
+        instances.push({ docker, registry, label: `${where(ref.dockerHost)}/${registry.name}` });
     }
 
     // Refuse anything that would leave a writer out: instances of another stack or storage.

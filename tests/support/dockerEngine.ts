@@ -57,6 +57,7 @@ export function createBody(c: ContainerInputs) {
     const ports = c.ports ?? [];
     return {
         Image: c.image,
+        Env: c.envs ?? [],
         Labels: Object.fromEntries((c.labels ?? []).map((l) => [l.label, l.value])),
         ExposedPorts: Object.fromEntries(ports.map((p) => [`${p.internal}/${p.protocol ?? "tcp"}`, {}])),
         Healthcheck: c.healthcheck && {
