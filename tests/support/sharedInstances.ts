@@ -1,0 +1,67 @@
+/**
+ * Registry instances the component declared for several Docker hosts, run side by side on this
+ * machine's one Docker engine. Each runs its exact container inputs (the same uploaded config,
+ * htpasswd and certificate) with three differences a single host forces: a unique container
+ * name, the host's network (so the object store and Redis on this machine's loopback are
+ * reached as the registry would reach them on its network), and its own loopback ports, set
+ * through Distribution's environment overrides (REGISTRY_HTTP_ADDR, REGISTRY_HTTP_DEBUG_ADDR),
+ * which leave the config file byte-identical across instances.
+ */
+import { healthcheckCommand } from "../../components";
+import { ContainerInputs, dockerCli, removeContainerAndVolume, runContainer } from "./dockerEngine";
+import { freePort } from "./net";
+import { RegistryApi } from "./registryApi";
+import { RenderedRegistry } from "./render";
+
+export interface SharedInstance {
+    /** Instance name in the component (`instances[].name`). */
+    name: string;
+    /** Container name on this machine. */
+    container: string;
+    /** Registry port on 127.0.0.1. */
+    port: number;
+    api: RegistryApi;
+    /** The inputs it was started from. */
+    inputs: ContainerInputs;
+    stop(): Promise<void>;
+    start(): Promise<void>;
+    remove(): Promise<void>;
+}
+
+/** The container inputs of one instance as run here: host network, own ports, unique name. */
+export function inputsForThisMachine(rendered: RenderedRegistry, instance: string, unique: string, port: number, debugPort: number): ContainerInputs {
+    const declared = rendered.mocks.inputsOf(`registry-${instance}-container`) as ContainerInputs;
+    return {
+        ...declared,
+        name: `registry-${unique}-${instance}`,
+        envs: [`REGISTRY_HTTP_ADDR=127.0.0.1:${port}`, `REGISTRY_HTTP_DEBUG_ADDR=127.0.0.1:${debugPort}`],
+        healthcheck: { ...declared.healthcheck!, tests: healthcheckCommand(debugPort) },
+    };
+}
+
+/** Starts every instance of `rendered` (all of `rendered.outputs.instances`), each once healthy. */
+export async function startSharedInstances(rendered: RenderedRegistry, unique: string, user = "admin"): Promise<SharedInstance[]> {
+    const started: SharedInstance[] = [];
+    for (const name of Object.keys(rendered.outputs.instances)) {
+        const port = await freePort();
+        const inputs = inputsForThisMachine(rendered, name, unique, port, await freePort());
+        const container = inputs.name!;
+        await removeContainerAndVolume(container, undefined);
+        await runContainer(inputs, { network: "host" });
+        const api = new RegistryApi(port, rendered.outputs.caCertificatePem!, { user, password: rendered.outputs.passwords[user] });
+        started.push({
+            name,
+            container,
+            port,
+            api,
+            inputs,
+            stop: async () => void (await dockerCli("stop", "--time", "5", container)),
+            start: async () => {
+                await dockerCli("start", container);
+                await api.waitUntilServing();
+            },
+            remove: () => removeContainerAndVolume(container, undefined),
+        });
+    }
+    return started;
+}
