@@ -68,3 +68,26 @@ test("changing passwordRotation changes only the keepers of every password and s
         "random:index/randomPassword:RandomPassword::registry-password-ci",
     ]);
 });
+
+test("several instances over S3 with Redis: no perpetual diff either; a new instance declares only its own resources", async () => {
+    const scaleOut: PrivateRegistryArgs = {
+        ...args,
+        storage: "s3",
+        s3: { endpoint: "https://rgw.example.com", bucket: "team-registry", accessKey: "AK", secretKey: "SK" },
+        redis: { address: "redis.internal:6379", password: "pw" },
+        instances: [
+            { name: "reg-1", dockerHost: "ssh://deploy@reg-1", hostname: "reg-1.example.com" },
+            { name: "reg-2", dockerHost: "ssh://deploy@reg-2", hostname: "reg-2.example.com" },
+        ],
+    };
+    const first = await evaluate(scaleOut);
+    const second = await evaluate(scaleOut, first.state);
+    assert.deepEqual(changed(first.inputs, second.inputs), []);
+    // Its name goes into the certificate, which is therefore re-issued for every instance (README).
+    const grown = await renderRegistry(
+        { ...scaleOut, instances: [...scaleOut.instances!, { name: "reg-3", dockerHost: "ssh://deploy@reg-3", hostname: "reg-3.example.com" }] },
+        { tls: "fake", state: first.state },
+    );
+    const added = grown.mocks.resources.map((r) => r.name).filter((n) => !second.state.has(n));
+    assert.deepEqual(added.filter((n) => !n.startsWith("registry-reg-3-docker-")).sort(), ["registry-reg-3-container", "registry-reg-3-image"]);
+});
