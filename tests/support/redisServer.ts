@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { ownedTempDir, reapStaleDirs, startDaemon, stopDaemon } from "./cephRgw";
+import { ownedTempDir, reapStaleDirs, startDaemon, stopDaemon } from "./daemons";
 import { freePort } from "./net";
 
 export interface RedisServer {

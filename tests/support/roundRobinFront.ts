@@ -5,7 +5,7 @@
  */
 import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ownedTempDir, reapStaleDirs, startDaemon, stopDaemon } from "./cephRgw";
+import { ownedTempDir, reapStaleDirs, startDaemon, stopDaemon } from "./daemons";
 
 export interface HostPort {
     host: string;
