@@ -39,29 +39,32 @@ export function inputsForThisMachine(rendered: RenderedRegistry, instance: strin
     };
 }
 
-/** Starts every instance of `rendered` (all of `rendered.outputs.instances`), each once healthy. */
+/** Starts every instance of `rendered` (all of `rendered.outputs.instances`) at once; returns when each is healthy. */
 export async function startSharedInstances(rendered: RenderedRegistry, unique: string, user = "admin"): Promise<SharedInstance[]> {
-    const started: SharedInstance[] = [];
-    for (const name of Object.keys(rendered.outputs.instances)) {
-        const port = await freePort();
-        const inputs = inputsForThisMachine(rendered, name, unique, port, await freePort());
-        const container = inputs.name!;
-        await removeContainerAndVolume(container, undefined);
-        await runContainer(inputs, { network: "host" });
-        const api = new RegistryApi(port, rendered.outputs.caCertificatePem!, { user, password: rendered.outputs.passwords[user] });
-        started.push({
-            name,
-            container,
-            port,
-            api,
-            inputs,
-            stop: async () => void (await dockerCli("stop", "--time", "5", container)),
-            start: async () => {
-                await dockerCli("start", container);
-                await api.waitUntilServing();
-            },
-            remove: () => removeContainerAndVolume(container, undefined),
-        });
-    }
-    return started;
+    // Ports one after another (two free-port probes at once could be handed the same port), then
+    // the starts together: Docker's first health probe comes one interval (10 s) after a start.
+    const planned: { name: string; port: number; debugPort: number }[] = [];
+    for (const name of Object.keys(rendered.outputs.instances)) planned.push({ name, port: await freePort(), debugPort: await freePort() });
+    return Promise.all(planned.map((p) => startInstance(rendered, p.name, unique, user, p.port, p.debugPort)));
+}
+
+async function startInstance(rendered: RenderedRegistry, name: string, unique: string, user: string, port: number, debugPort: number): Promise<SharedInstance> {
+    const inputs = inputsForThisMachine(rendered, name, unique, port, debugPort);
+    const container = inputs.name!;
+    await removeContainerAndVolume(container, undefined);
+    await runContainer(inputs, { network: "host" });
+    const api = new RegistryApi(port, rendered.outputs.caCertificatePem!, { user, password: rendered.outputs.passwords[user] });
+    return {
+        name,
+        container,
+        port,
+        api,
+        inputs,
+        stop: async () => void (await dockerCli("stop", "--time", "5", container)),
+        start: async () => {
+            await dockerCli("start", container);
+            await api.waitUntilServing();
+        },
+        remove: () => removeContainerAndVolume(container, undefined),
+    };
 }
