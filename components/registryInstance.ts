@@ -36,6 +36,12 @@ export function instanceResourceName(component: string, instance: InstanceSettin
     return instance.name ? `${component}-${instance.name}-${role}` : `${component}-${role}`;
 }
 
+/**
+ * Declares one instance's provider, image, volume (filesystem storage) and container, children
+ * of `parent`. The first listed instance carries aliases to the single instance's image and
+ * container: a stack that lists instances for the first time then replaces its container
+ * delete-first instead of creating a second one of the same name and port beside it.
+ */
 export function declareRegistryInstance(
     name: string,
     s: RegistrySettings,
@@ -44,6 +50,8 @@ export function declareRegistryInstance(
     parent: pulumi.Resource,
 ): DeclaredInstance {
     const resourceName = (role: string) => instanceResourceName(name, instance, role);
+    const takesOver = instance.name !== "" && s.instances[0]?.name === instance.name;
+    const aliases = (role: string) => (takesOver ? { aliases: [{ name: `${name}-${role}` }] } : {});
     // One provider per host: when a dockerHost changes, the replaced resources are deleted
     // through the old provider, on the old host, and created through the new one.
     const provider = instance.dockerHost
@@ -64,7 +72,7 @@ export function declareRegistryInstance(
     const image = new docker.RemoteImage(
         resourceName("image"),
         { name: s.image, keepLocally: true, triggers: { dockerHost: instance.dockerHost || "local" } },
-        opts,
+        { ...opts, ...aliases("image") },
     );
 
     // retainOnDelete: images pushed to the registry outlive `pulumi destroy` unless the user opts out.
@@ -110,6 +118,7 @@ export function declareRegistryInstance(
         },
         {
             ...opts,
+            ...aliases("container"),
             // The container name and host port are fixed, so the old container must go first.
             deleteBeforeReplace: true,
             additionalSecretOutputs: ["uploads"],

@@ -174,6 +174,9 @@ export function findStorageProblems(
             if (!Number.isInteger(s3.chunkSize) || s3.chunkSize < minimumS3ChunkSize || s3.chunkSize > 5 * 1024 * 1024 * 1024) {
                 bad("s3.chunkSize", s3.chunkSize, `expected a whole number of bytes from ${minimumS3ChunkSize} (5 MiB, S3's smallest part) to 5368709120 (5 GiB)`);
             }
+            if (s3.endpoint === "" && s3.v4auth === false) {
+                bad("s3.v4auth", false, "AWS S3 accepts Signature Version 4 only; v4auth: false is for S3-compatible services named in s3.endpoint");
+            }
             for (const key of ["secure", "v4auth", "redirect"] as const) {
                 if (typeof s3[key] !== "boolean") bad(`s3.${key}`, s3[key], "expected true or false");
             }

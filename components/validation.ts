@@ -116,6 +116,9 @@ export function findProblems(s: RegistrySettings): string[] {
         bad("dockerHost", s.dockerHost, `${dockerHostAllowed}, or empty for the local daemon`);
     }
     problems.push(...findInstanceProblems(s.instances, s.hostnames, s.dockerHost));
+    if (s.instances.length > 1 && !["0.0.0.0", "::"].includes(s.bindAddress)) {
+        bad("bindAddress", s.bindAddress, "with several instances, 0.0.0.0 or :: (every interface): one address cannot belong to every host");
+    }
     problems.push(...findStorageProblems(s.storage, s.s3, s.redis, s.instances.length));
 
     s.corsOrigins.forEach((o, i) => {

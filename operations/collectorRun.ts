@@ -56,6 +56,7 @@ export interface CollectorFlags {
  */
 export async function runCollector(docker: DockerClient, registry: RegistryContainer, network: "none" | "registry", flags: CollectorFlags) {
     const registryFlags = [...(flags.dryRun ? ["--dry-run"] : []), ...(flags.deleteUntagged ? ["--delete-untagged"] : [])];
+    if (flags.signal?.aborted) throw new GarbageCollectError("garbage collection aborted before the collector started; nothing was removed");
     const collectorName = collectorNameOf(registry);
     const kill = () => void docker.run(["kill", collectorName]);
     flags.signal?.addEventListener("abort", kill);

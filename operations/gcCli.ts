@@ -23,7 +23,7 @@ async function main(): Promise<number> {
     let interrupted = false;
     const onSignal = () => {
         if (interrupted) {
-            console.error(`gc: exiting now; if the registry is stopped, start it with: docker start ${command.container}`);
+            console.error(`gc: exiting now; a stopped registry (filesystem storage) starts again with: docker start ${command.container}; read-only instances (S3) return to read-write when you run npm run gc again`);
             process.exit(130);
         }
         interrupted = true;

@@ -6,7 +6,7 @@
  * network, flush the Redis cache, and switch them back, which also empties each in-memory cache.
  */
 import { posix } from "node:path";
-import { alreadyRunning, CollectorResult, collectorNameOf, GarbageCollectError, runCollector, waitUntilServing } from "./collectorRun";
+import { CollectorResult, collectorNameOf, GarbageCollectError, runCollector, waitUntilServing } from "./collectorRun";
 import { DockerClient } from "./dockerClient";
 import type { GarbageCollectOptions, GarbageCollectReport, InstanceRef } from "./garbageCollect";
 import { isReadOnly, readOnlyConfig, writableConfig } from "./readOnlyMode";
@@ -57,7 +57,6 @@ async function flushRedis(instance: Instance, config: string): Promise<string | 
 
 export async function collectSharedStorage(refs: InstanceRef[], first: RegistryContainer, options: GarbageCollectOptions): Promise<GarbageCollectReport> {
     const log = options.log ?? (() => undefined);
-    const healthyTimeoutMs = options.healthyTimeoutMs ?? 120_000;
     if (options.purgeUploads) {
         throw new GarbageCollectRefused("--purge-uploads empties the upload folders of filesystem storage; with S3 the registry's own upload purging removes uploads older than 24 hours");
     }
@@ -80,56 +79,107 @@ export async function collectSharedStorage(refs: InstanceRef[], first: RegistryC
     }
     const collectorHost = instances.find((i) => i.registry.running);
     if (!collectorHost) throw new GarbageCollectRefused("no instance is running, and the collector reaches the bucket through a running instance's network; start one (docker start)");
-    if ((await collectorHost.docker.run(["container", "inspect", collectorNameOf(collectorHost.registry)])).code === 0) {
-        throw new GarbageCollectRefused(alreadyRunning(collectorHost.registry));
-    }
     if (options.signal?.aborted) throw new GarbageCollectRefused("aborted before the start");
-    for (const i of instances.filter((i) => isReadOnly(i.registry.config))) log(`${i.label} was left read-only by an interrupted collection; it returns to service at the end`);
-    for (const i of instances.filter((i) => !i.registry.running)) log(`${i.label} is not running; it stays stopped`);
 
-    const collectorRegistry = { ...collectorHost.registry, config: deployed };
-    if (options.dryRun) {
-        log(`collecting (dry run) through ${collectorHost.label}; no instance is switched`);
-        const r = await runCollector(collectorHost.docker, collectorRegistry, "registry", options);
-        return report(first, options, r, 0, instances, false, false);
+    // One collection at a time, on every host: a second run would switch instances back to
+    // read-write under the first one's sweep.
+    const locks = await takeLocks(instances);
+    try {
+        for (const i of instances.filter((i) => isReadOnly(i.registry.config))) log(`${i.label} was left read-only by an interrupted collection; it returns to service at the end`);
+        for (const i of instances.filter((i) => !i.registry.running)) log(`${i.label} is not running; it stays stopped (read-only while the collection runs, should it start)`);
+        const collectorRegistry = { ...collectorHost.registry, config: deployed };
+        if (options.dryRun) {
+            log(`collecting (dry run) through ${collectorHost.label}; no instance is switched`);
+            const r = await runCollector(collectorHost.docker, collectorRegistry, "registry", options);
+            return report(first, options, r, 0, instances, false, false);
+        }
+        return await collectReadOnly(instances, collectorHost, collectorRegistry, deployed, first, options);
+    } finally {
+        await releaseLocks(locks);
     }
+}
 
+const lockNameOf = (registry: RegistryContainer) => `${collectorNameOf(registry)}-lock`;
+
+/** A created (never started) container per host, named after the registry: Docker refuses a second one of that name. */
+async function takeLocks(instances: Instance[]): Promise<Instance[]> {
+    const taken: Instance[] = [];
+    for (const i of instances) {
+        const collector = await i.docker.run(["container", "inspect", collectorNameOf(i.registry)]);
+        const lock = collector.code === 0 ? collector : await i.docker.run(["create", "--name", lockNameOf(i.registry), "--network", "none", "--label", `${labelKeys.managedBy}=pulumi`, i.registry.imageId]);
+        if (collector.code === 0 || lock.code !== 0) {
+            await releaseLocks(taken);
+            if (collector.code === 0 || /already in use/i.test(lock.stderr)) {
+                throw new GarbageCollectRefused(`another collection is running on ${i.label} (container ${collectorNameOf(i.registry)} or ${lockNameOf(i.registry)}); wait for it, or, if none runs, remove the leftover with docker rm -f ${lockNameOf(i.registry)} ${collectorNameOf(i.registry)}`);
+            }
+            throw new Error(`cannot take the collection lock on ${i.label}: ${lock.stderr}`);
+        }
+        taken.push(i);
+    }
+    return taken;
+}
+
+async function releaseLocks(locks: Instance[]): Promise<void> {
+    for (const i of locks) await i.docker.run(["rm", "-f", lockNameOf(i.registry)]);
+}
+
+/** Every instance read-only, the collection, the cache flush, every instance back read-write. */
+async function collectReadOnly(
+    instances: Instance[],
+    collectorHost: Instance,
+    collectorRegistry: RegistryContainer,
+    deployed: string,
+    first: RegistryContainer,
+    options: GarbageCollectOptions,
+): Promise<GarbageCollectReport> {
+    const log = options.log ?? (() => undefined);
+    const healthyTimeoutMs = options.healthyTimeoutMs ?? 120_000;
+    const aborted = () => {
+        if (options.signal?.aborted) throw new GarbageCollectError("garbage collection aborted before the collector started; nothing was removed");
+    };
     const startedAt = Date.now();
     const switched: Instance[] = [];
     let result: CollectorResult | undefined;
     let failure: unknown;
-    let cacheFlushed = false;
-    let flushFailed = false;
+    let collectorStarted = false;
     try {
-        for (const i of instances.filter((i) => i.registry.running)) {
-            log(`switching ${i.label} to read-only (pulls go on, pushes are refused)`);
+        for (const i of instances) {
+            aborted();
             switched.push(i);
-            await restartWith(i, readOnlyConfig(deployed), healthyTimeoutMs);
+            if (i.registry.running) {
+                log(`switching ${i.label} to read-only (pulls go on, pushes are refused)`);
+                await restartWith(i, readOnlyConfig(deployed), healthyTimeoutMs);
+            } else {
+                await writeConfig(i, readOnlyConfig(deployed));
+            }
         }
+        aborted();
         log(`collecting through ${collectorHost.label}${options.deleteUntagged ? ", untagged manifests included" : ""}`);
+        collectorStarted = true;
         result = await runCollector(collectorHost.docker, collectorRegistry, "registry", options);
+    } catch (e) {
+        failure = e;
+    }
+
+    // Once the collector ran, even partly, blobs may be gone that the cache still lists: flush
+    // before any instance takes pushes again, or a re-pushed layer is skipped and its pulls fail.
+    let cacheFlushed = false;
+    if (collectorStarted) {
         try {
             const flushed = await flushRedis(collectorHost, deployed);
             if (flushed) log(`flushed the Redis blob descriptor cache at ${flushed}`);
             cacheFlushed = flushed !== undefined;
         } catch (e) {
-            flushFailed = true;
-            throw e;
+            const before = failure ? ` The collection had failed too: ${(failure as Error).message}` : "";
+            throw new GarbageCollectError(`${(e as Error).message}. Every instance stays read-only (pulls work): flush that Redis database (redis-cli -n <db> FLUSHDB), then run the collection again, which returns them to service.${before}`);
         }
-    } catch (e) {
-        failure = e;
     }
 
-    if (flushFailed) {
-        // Writable again with a stale cache, a re-pushed layer would be skipped and its pulls fail.
-        throw new GarbageCollectError(`${(failure as Error).message}. Every instance stays read-only (pulls work): flush that Redis database (redis-cli FLUSHDB), then run the collection again, which returns them to service`);
-    }
     const notBack: string[] = [];
     for (const i of instances) {
-        const wasSwitched = switched.includes(i);
-        if (!wasSwitched && !isReadOnly(i.registry.config)) continue;
+        if (!switched.includes(i) && !isReadOnly(i.registry.config)) continue;
         try {
-            if (wasSwitched || i.registry.running) {
+            if (i.registry.running) {
                 log(`switching ${i.label} back to read-write (fresh cache)`);
                 await restartWith(i, deployed, healthyTimeoutMs);
             } else {

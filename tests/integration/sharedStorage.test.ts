@@ -240,11 +240,17 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
         const blobsBefore = await s3.listKeys(bucket, "docker/registry/v2/blobs/");
 
         const messages: string[] = [];
+        // A push while the collector runs: every instance is read-only by then, so it is refused.
+        let pushDuringCollection: Promise<{ status: number }> | undefined;
         const report = await garbageCollect({
             container: a.container,
             instances: [{ container: a.container }, { container: b.container }],
-            log: (m) => messages.push(m),
+            log: (m) => {
+                messages.push(m);
+                if (m.startsWith("collecting through")) pushDuringCollection = b.api.request("POST", "/v2/team/garbage/blobs/uploads/");
+            },
         });
+        assert.equal((await pushDuringCollection)?.status, 405, "a push during the collection is refused");
         assert.ok(report.blobsRemoved.includes(sha256Digest(layer)), "the unreferenced layer is removed");
         assert.ok(report.blobsKept > 0);
         assert.equal(report.cacheFlushed, true);

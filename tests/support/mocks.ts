@@ -27,6 +27,8 @@ export interface RecordedOptions {
     ignoreChanges?: string[];
     /** Names of the resources in `dependsOn`. */
     dependsOn: string[];
+    /** Names the resource's aliases give (only name aliases are recorded). */
+    aliasNames: string[];
     hasProvider: boolean;
 }
 
@@ -151,6 +153,7 @@ export function optionsRecorder(into: RecordedOptions[]): pulumi.ResourceTransfo
                 .concat(opts.dependsOn ?? [])
                 .map((r) => (r as { __name?: string }).__name ?? "?"),
             hasProvider: opts.provider !== undefined,
+            aliasNames: (opts.aliases ?? []).map((a) => (typeof a === "object" && a !== null && "name" in a ? String((a as { name?: unknown }).name) : "?")),
         });
         return undefined;
     };

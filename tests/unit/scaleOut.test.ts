@@ -55,6 +55,14 @@ test("one container per host, each through its own Docker provider; no data volu
         assert.equal(o.parentName, "registry");
     }
     assert.equal(r.outputs.dataVolumeName, undefined);
+    // Listing instances for the first time: the first takes over the single instance's container
+    // (replaced delete-first, so the same container name and port never exist twice on a host).
+    const aliasesOf = (n: string) => r.options.find((o) => o.name === n)!.aliasNames;
+    assert.deepEqual(aliasesOf("registry-a-container"), ["registry-container"]);
+    assert.deepEqual(aliasesOf("registry-a-image"), ["registry-image"]);
+    assert.deepEqual(aliasesOf("registry-b-container"), []);
+    const single = await renderRegistry({ hostnames: ["registry.example.com"] });
+    assert.deepEqual(single.options.find((o) => o.name === "registry-container")!.aliasNames, [], "the single instance has no aliases");
 });
 
 test("every instance gets byte-identical files: one config (same http.secret), one htpasswd, one certificate", async () => {
@@ -167,6 +175,9 @@ test("validation: local storage cannot be shared, S3 settings and instances are 
     one({ instances: [instances[0], { ...instances[1], hostname: "REG-A.internal" }] }, "instances[1] (b).hostname", /a hostname of its own/);
     one({ instances: [instances[0], { ...instances[1], name: "B_2" }] }, "instances[1] (B_2).name", /lower-case letters/);
     one({ storage: "filesystem", s3, instances: [instances[0]] }, "s3", /storage is filesystem/);
+    one({ bindAddress: "10.0.0.11" }, "bindAddress", /"10.0.0.11".*0.0.0.0 or ::/);
+    one({ s3: { bucket: "images", v4auth: false } }, "s3.v4auth", /false is not allowed; AWS S3 accepts Signature Version 4 only/);
+    assert.deepEqual(problemsOf({ bindAddress: "::" }), []);
 });
 
 test("bad scale-out config fails before any resource is declared", async () => {
