@@ -213,9 +213,11 @@ export interface RegistrySettings {
     clients: ClientSettings[];
     /** True when `sshPrivateKey` is given. */
     sharedSshKey: boolean;
+    /** `filesystem` or `s3`. */
     storage: StorageDriver;
     /** Set when `s3` is given (whatever `storage` says, so validation can name the conflict). */
     s3?: S3Settings;
+    /** Set when `redis` is given. */
     redis?: RedisSettings;
     /** The listed instances; empty for the single instance on `dockerHost`. */
     instances: InstanceSettings[];

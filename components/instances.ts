@@ -20,6 +20,7 @@ export interface RegistryInstanceArgs {
 
 /** An instance as the component declares it. */
 export interface InstanceSettings {
+    /** "" for the single instance on `dockerHost`. */
     name: string;
     /** "" for the local daemon. */
     dockerHost: string;
@@ -38,6 +39,7 @@ export function isDockerHost(value: string): boolean {
 
 export const dockerHostAllowed = `expected a URL starting with ${dockerHostSchemes.join(", ")} (e.g. ssh://user@host)`;
 
+/** The listed instances as settings (nothing to default: every key is required). */
 export function resolveInstances(instances: readonly RegistryInstanceArgs[] | undefined): InstanceSettings[] {
     return (instances ?? []).map((i) => ({ name: i.name, dockerHost: i.dockerHost, hostname: i.hostname }));
 }

@@ -17,7 +17,9 @@ export interface RegistryFiles {
     privateKeyPem: pulumi.Output<string>;
 }
 
+/** What one instance declared. */
 export interface DeclaredInstance {
+    /** The registry container. */
     container: docker.Container;
     /** Only with filesystem storage. */
     volume?: docker.Volume;

@@ -69,9 +69,11 @@ export const s3Defaults = {
 
 /** S3 settings with defaults filled in and no secrets. */
 export interface S3Settings {
+    /** "" for AWS S3. */
     endpoint: string;
     region: string;
     bucket: string;
+    /** "" for the bucket's root. */
     rootDirectory: string;
     /** True when `accessKey` is given. */
     hasAccessKey: boolean;
@@ -79,20 +81,25 @@ export interface S3Settings {
     hasSecretKey: boolean;
     secure: boolean;
     v4auth: boolean;
+    /** Bytes per multipart part. */
     chunkSize: number;
+    /** Whether clients are sent to pre-signed S3 URLs for blobs. */
     redirect: boolean;
 }
 
 /** Redis settings without the password. */
 export interface RedisSettings {
+    /** `host:port`. */
     address: string;
     /** True when a password is given. */
     hasPassword: boolean;
+    /** Database number, 0-15. */
     db: number;
 }
 
 const given = (value: pulumi.Input<string> | undefined) => value !== undefined && value !== "";
 
+/** S3 arguments with defaults filled in, secrets left out; undefined when not given. */
 export function resolveS3(s3: S3StorageArgs | undefined): S3Settings | undefined {
     if (s3 === undefined) return undefined;
     return {
@@ -109,6 +116,7 @@ export function resolveS3(s3: S3StorageArgs | undefined): S3Settings | undefined
     };
 }
 
+/** Redis arguments with the default db, the password left out; undefined when not given. */
 export function resolveRedis(redis: RedisCacheArgs | undefined): RedisSettings | undefined {
     if (redis === undefined) return undefined;
     return { address: redis.address, hasPassword: given(redis.password), db: redis.db ?? 0 };
