@@ -5,6 +5,7 @@
 import { collectorScript, parseCollectorOutput } from "./collector";
 import { DockerClient } from "./dockerClient";
 import { RegistryContainer } from "./registryContainer";
+import type { GarbageCollectReport } from "./garbageCollect";
 
 /** The collector failed, or a registry did not come back; the message says which and what to do. */
 export class GarbageCollectError extends Error {
@@ -86,3 +87,24 @@ export async function runCollector(docker: DockerClient, registry: RegistryConta
 }
 
 export type CollectorResult = Awaited<ReturnType<typeof runCollector>>;
+
+/** The report fields every collection has, from the registry and the collector's output. */
+export function collectionReport(
+    registry: RegistryContainer,
+    options: { dryRun?: boolean; deleteUntagged?: boolean },
+    r: CollectorResult,
+    outOfServiceMs: number,
+): GarbageCollectReport {
+    return {
+        container: registry.name,
+        stack: registry.stack,
+        dryRun: options.dryRun ?? false,
+        deleteUntagged: options.deleteUntagged ?? false,
+        blobsKept: r.blobsMarked,
+        blobsRemoved: r.blobsEligible,
+        manifestsRemoved: r.manifestsEligible,
+        uploadsRemoved: r.uploads?.count ?? 0,
+        outOfServiceMs,
+        collectorOutput: r.stdout,
+    };
+}

@@ -7,7 +7,7 @@
  * and start it again, which starts with an empty cache.
  */
 import { ManifestRef } from "./collector";
-import { alreadyRunning, CollectorResult, collectorNameOf, GarbageCollectError, runCollector, waitUntilServing } from "./collectorRun";
+import { alreadyRunning, collectionReport, CollectorResult, collectorNameOf, GarbageCollectError, runCollector, waitUntilServing } from "./collectorRun";
 import { DockerClient } from "./dockerClient";
 import { Expectations, GarbageCollectRefused, findRegistryContainer } from "./registryContainer";
 import { collectSharedStorage } from "./sharedStorageCollect";
@@ -157,18 +157,5 @@ export async function garbageCollect(options: GarbageCollectOptions): Promise<Ga
     const freedKib = options.dryRun
         ? r.kibEligible === undefined ? undefined : r.kibEligible + (r.uploads?.kib ?? 0)
         : r.kibBefore === undefined || r.kibAfter === undefined ? undefined : r.kibBefore - r.kibAfter;
-    return {
-        container: registry.name,
-        stack: registry.stack,
-        dryRun: options.dryRun ?? false,
-        deleteUntagged: options.deleteUntagged ?? false,
-        blobsKept: r.blobsMarked,
-        blobsRemoved: r.blobsEligible,
-        manifestsRemoved: r.manifestsEligible,
-        uploadsRemoved: r.uploads?.count ?? 0,
-        bytesBefore: kib(r.kibBefore),
-        bytesFreed: kib(freedKib),
-        outOfServiceMs,
-        collectorOutput: r.stdout,
-    };
+    return { ...collectionReport(registry, options, r, outOfServiceMs), bytesBefore: kib(r.kibBefore), bytesFreed: kib(freedKib) };
 }

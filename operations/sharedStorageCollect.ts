@@ -6,7 +6,7 @@
  * network, flush the Redis cache, and switch them back, which also empties each in-memory cache.
  */
 import { posix } from "node:path";
-import { CollectorResult, collectorNameOf, GarbageCollectError, runCollector, waitUntilServing } from "./collectorRun";
+import { collectionReport, CollectorResult, collectorNameOf, GarbageCollectError, runCollector, waitUntilServing } from "./collectorRun";
 import { DockerClient } from "./dockerClient";
 import type { GarbageCollectOptions, GarbageCollectReport, InstanceRef } from "./garbageCollect";
 import { isReadOnly, readOnlyConfig, writableConfig } from "./readOnlyMode";
@@ -207,16 +207,7 @@ function report(
     cacheFlushed: boolean,
 ): GarbageCollectReport {
     return {
-        container: first.name,
-        stack: first.stack,
-        dryRun: options.dryRun ?? false,
-        deleteUntagged: options.deleteUntagged ?? false,
-        blobsKept: r.blobsMarked,
-        blobsRemoved: r.blobsEligible,
-        manifestsRemoved: r.manifestsEligible,
-        uploadsRemoved: 0,
-        outOfServiceMs,
-        collectorOutput: r.stdout,
+        ...collectionReport(first, options, r, outOfServiceMs),
         instances: instances.map((i) => ({ instance: i.label, readOnly: switched && i.registry.running, running: i.registry.running })),
         cacheFlushed,
     };

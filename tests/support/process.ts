@@ -6,10 +6,10 @@ export interface RunResult {
     stderr: string;
 }
 
-/** Runs a program to its end with `stdin`; never throws for a non-zero exit. */
-export function runProcess(program: string, args: string[], stdin = ""): Promise<RunResult> {
+/** Runs a program to its end with `stdin` (and `env` added to this process's); never throws for a non-zero exit. */
+export function runProcess(program: string, args: string[], stdin = "", env: Record<string, string> = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env } });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));

@@ -3,12 +3,12 @@
  * registry's blob-descriptor cache. The config (with the password) goes in on stdin, so it is
  * on no command line; redis-cli gets the password through REDISCLI_AUTH.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { ownedTempDir, reapStaleDirs, startDaemon, stopDaemon } from "./daemons";
 import { freePort } from "./net";
+import { runProcess, RunResult } from "./process";
 
 export interface RedisServer {
     /** "127.0.0.1:<port>", as the registry's `redis.addr`. */
@@ -72,18 +72,6 @@ export async function startRedis(): Promise<RedisServer> {
 }
 
 /** redis-cli with the password in its environment, not on a command line. */
-function runRedisCli(port: number, password: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], {
-            env: { ...process.env, REDISCLI_AUTH: password },
-            stdio: ["ignore", "pipe", "pipe"],
-            timeout: 30_000,
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-        child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+function runRedisCli(port: number, password: string, args: string[]): Promise<RunResult> {
+    return runProcess("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args], "", { REDISCLI_AUTH: password });
 }
