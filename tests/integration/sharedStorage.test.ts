@@ -239,6 +239,18 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
         assert.equal((await a.api.request("DELETE", `/v2/team/garbage/manifests/${image.digest}`)).status, 202);
         const blobsBefore = await s3.listKeys(bucket, "docker/registry/v2/blobs/");
 
+        // Another collection under way on one host (its lock): refused, and nothing is switched.
+        await dockerCli("create", "--name", `${b.container}-gc-lock`, testImage);
+        try {
+            await assert.rejects(
+                garbageCollect({ container: a.container, instances: [{ container: a.container }, { container: b.container }] }),
+                /another collection is running on .*-b.*docker rm -f .*-b-gc-lock/,
+            );
+            assert.equal(`${await dockerCli("exec", a.container, "cat", containerPaths.config)}\n`, rendered.outputs.registryConfig, "a was not touched");
+        } finally {
+            await dockerCli("rm", "-f", `${b.container}-gc-lock`);
+        }
+
         const messages: string[] = [];
         // A push while the collector runs: every instance is read-only by then, so it is refused.
         let pushDuringCollection: Promise<{ status: number }> | undefined;
