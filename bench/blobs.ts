@@ -14,6 +14,8 @@ export interface BlobFile {
 export interface Timed {
     seconds: number;
     httpVersion: string;
+    /** Of an upload: the commit (PUT) alone, where the registry moves the data to the blob's path. */
+    commitSeconds?: number;
 }
 
 /** A file of random (incompressible, never deduplicated) bytes and its sha256 digest. */
@@ -56,7 +58,7 @@ export async function uploadBlob(ep: Endpoint, http: HttpVersion, repo: string, 
     const target = locationPath(ep, patch.headers.location);
     const commit = await transfer(ep, http, `${target}${target.includes("?") ? "&" : "?"}digest=${encodeURIComponent(blob.digest)}`, { method: "PUT" });
     expectStatus(commit, 201, `${ep.label} PUT commit`);
-    return { seconds: start.seconds + patch.seconds + commit.seconds, httpVersion: patch.httpVersion };
+    return { seconds: start.seconds + patch.seconds + commit.seconds, httpVersion: patch.httpVersion, commitSeconds: commit.seconds };
 }
 
 export async function downloadBlob(ep: Endpoint, http: HttpVersion, repo: string, blob: BlobFile): Promise<Timed> {

@@ -25,6 +25,11 @@ export function cleanupAll(): Promise<void> {
     return running;
 }
 
+/** True once cleanup has begun (the end, an error, or a signal): later failures are its consequences. */
+export function cleaningUp(): boolean {
+    return running !== undefined;
+}
+
 /** Ctrl-C and kill still remove what was created. */
 export function cleanupOnSignals(): void {
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {

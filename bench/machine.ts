@@ -42,6 +42,8 @@ export interface Machine {
     registryGo: string;
     goForHasher: string;
     nginx: string;
+    /** Ceph's version (the s3 suite's object store), or why it is unavailable. */
+    ceph: string;
     curl: string;
     node: string;
 }
@@ -64,6 +66,7 @@ export async function describeMachine(): Promise<Machine> {
         registryGo,
         goForHasher: await firstLine("go", ["version"]),
         nginx: await firstLine("nginx", ["-v"]),
+        ceph: await firstLine("ceph", ["--version"]),
         curl: await firstLine("curl", ["--version"]),
         node: process.version,
     };

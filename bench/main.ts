@@ -8,8 +8,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { authRatios, measureAuthCost } from "./authCost";
-import { makeRandomBlob } from "./blobs";
-import { cleanupAll, cleanupOnSignals, onCleanup } from "./cleanup";
+import { cleaningUp, cleanupAll, cleanupOnSignals, onCleanup } from "./cleanup";
 import { allCosts, costId, costLabel, defaultCost } from "./costs";
 import { removeStaleBenchContainers, runId } from "./deploy";
 import { deployAll } from "./deployments";
@@ -21,7 +20,9 @@ import { measurePushPull, pushPullRatios } from "./pushPull";
 import { printReport, writeJson } from "./report";
 import { Results } from "./results";
 import { progress } from "./rounds";
-import { MiB } from "./stats";
+import { RunBlobs } from "./runBlobs";
+import { deployS3 } from "./s3Deploy";
+import { measureS3, s3Notes, s3Ratios } from "./s3Suite";
 import { measureThroughput, throughputRatios, ThroughputVariant } from "./throughput";
 import { ensureTools } from "./tools";
 import { methodNotes, targetSummary } from "./notes";
@@ -29,7 +30,7 @@ import { methodNotes, targetSummary } from "./notes";
 async function main(): Promise<void> {
     const options = parseOptions(process.argv.slice(2));
     cleanupOnSignals();
-    await ensureTools();
+    await ensureTools(options.only);
     await removeStaleBenchContainers();
     const startedAt = new Date();
     // Under /tmp, on the same disk as Docker's volumes here (both are the root file system).
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     await mkdir(blobsDir);
     progress("deploying");
     const d = await deployAll(workDir, options.only, blobsDir);
+    const blobs = new RunBlobs(blobsDir, options.sizeMiB, options.parallelSizeMiB);
     const results = new Results();
     const has = (s: (typeof options.only)[number]) => options.only.includes(s);
 
@@ -66,8 +68,7 @@ async function main(): Promise<void> {
         { id: "nginx-front-h1", label: "nginx-in-front design (runbook)", endpoint: d.nginxFront!, http: "1.1" },
     ];
     if (has("throughput")) {
-        progress(`making a ${options.sizeMiB} MiB random blob`);
-        const blob = await makeRandomBlob(join(blobsDir, "large.bin"), options.sizeMiB * MiB);
+        const blob = await blobs.largeBlob();
         const limits = await Limits.create(workDir, d.nginxLimits!, () => "large.bin");
         const all: ThroughputVariant[] = [
             ...variants,
@@ -80,17 +81,18 @@ async function main(): Promise<void> {
         ];
         await measureThroughput(all, limits, blob, options.runs, results);
     }
-    if (has("parallel")) {
-        const blobs = [];
-        for (let i = 0; i < 8; i++) blobs.push(await makeRandomBlob(join(blobsDir, `parallel-${i}.bin`), options.parallelSizeMiB * MiB));
-        await measureParallel(variants, blobs, options.runs, results);
-    }
+    if (has("parallel")) await measureParallel(variants, await blobs.parallelBlobs(), options.runs, results);
+    // Last, so Ceph runs during no other suite. Beside the deployed container's filesystem figures.
+    const ran = { throughput: has("throughput"), parallel: has("parallel") };
+    const s3 = has("s3") ? await deployS3(workDir) : undefined;
+    if (s3) await measureS3(s3, d.deployed, await blobs.largeBlob(), await blobs.parallelBlobs(), ran, options.runs, results);
 
     authRatios(results);
     pushPullRatios(results);
     throughputRatios(results);
     parallelRatios(results);
-    results.notes.push(...methodNotes(machine), ...targetSummary(results));
+    s3Ratios(results, ran);
+    results.notes.push(...methodNotes(machine), ...(s3 ? s3Notes(s3, ran, machine.ceph) : []), ...targetSummary(results));
     const loadAfter = await currentLoad(`registry-${runId}`);
     const seconds = Math.round((Date.now() - startedAt.getTime()) / 1000);
     printReport(results, [
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
         load: { before: loadBefore, after: loadAfter },
         figures: [...results.figures.values()],
         ratios: results.ratios,
+        tables: results.tables,
         notes: results.notes,
     });
     console.log(`\nJSON: ${options.out}`);
@@ -114,7 +117,9 @@ async function main(): Promise<void> {
 
 main()
     .catch((e: Error) => {
-        console.error(`bench failed: ${e.stack ?? e.message}`);
+        // After Ctrl-C, whatever was still starting fails as cleanup removes what it needs.
+        if (cleaningUp()) console.error(`bench interrupted (${e.message.split("\n")[0]})`);
+        else console.error(`bench failed: ${e.stack ?? e.message}`);
         process.exitCode = 1;
     })
     .finally(() => cleanupAll());

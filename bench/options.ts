@@ -1,14 +1,14 @@
 /** Command-line options of `npm run bench`. */
 
-export const suites = ["auth", "pushpull", "throughput", "parallel"] as const;
+export const suites = ["auth", "pushpull", "throughput", "parallel", "s3"] as const;
 export type Suite = (typeof suites)[number];
 
 export interface BenchOptions {
     /** Rounds of every measurement; each figure is the median over them. */
     runs: number;
-    /** Size of the large blob, MiB. */
+    /** Size of the large blob (throughput and s3 suites), MiB. */
     sizeMiB: number;
-    /** Size of each of the 8 parallel blobs, MiB. */
+    /** Size of each of the 8 parallel blobs (parallel and s3 suites), MiB. */
     parallelSizeMiB: number;
     /** Requests per round of the authentication-cost measurement. */
     authRequests: number;

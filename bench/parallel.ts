@@ -1,6 +1,8 @@
 /** 8 parallel uploads, then 8 parallel downloads, of distinct blobs: aggregate throughput by wall time. */
 import { BlobFile, downloadBlob, uploadBlob } from "./blobs";
 import { costLabel, defaultCost } from "./costs";
+import type { HttpVersion } from "./curlClient";
+import type { Endpoint } from "./deploy";
 import { ThroughputVariant, withClient } from "./throughput";
 import type { Results } from "./results";
 import { progress, rotated } from "./rounds";
@@ -12,17 +14,31 @@ async function wallSeconds(work: () => Promise<unknown>): Promise<number> {
     return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-export async function measureParallel(variants: ThroughputVariant[], blobs: BlobFile[], runs: number, results: Results): Promise<void> {
-    const each = blobs[0].size / MiB;
+/** Aggregate MiB/s of one parallel upload and the parallel download that follows it. */
+export interface ParallelRates {
+    up: number;
+    down: number;
+}
+
+/**
+ * Uploads every blob at once (one curl each), then downloads them all at once; `via(i)` is the
+ * endpoint blob i goes through, both ways. Rates are total MiB by wall time.
+ */
+export async function parallelTransfers(via: (i: number) => Endpoint, http: HttpVersion, repo: string, blobs: BlobFile[]): Promise<ParallelRates> {
     const total = blobs.reduce((sum, b) => sum + b.size, 0) / MiB;
-    const section = `${blobs.length} parallel streams of ${each} MiB each, aggregate (curl, one connection each)`;
+    const up = await wallSeconds(() => Promise.all(blobs.map((b, i) => uploadBlob(via(i), http, repo, b))));
+    const down = await wallSeconds(() => Promise.all(blobs.map((b, i) => downloadBlob(via(i), http, repo, b))));
+    return { up: total / up, down: total / down };
+}
+
+export async function measureParallel(variants: ThroughputVariant[], blobs: BlobFile[], runs: number, results: Results): Promise<void> {
+    const section = `${blobs.length} parallel streams of ${blobs[0].size / MiB} MiB each, aggregate (curl, one connection each)`;
     for (let round = 0; round < runs; round++) {
         progress(`parallel round ${round + 1}/${runs}`);
         for (const v of rotated(variants, round)) {
-            const up = await wallSeconds(() => Promise.all(blobs.map((b) => uploadBlob(v.endpoint, v.http, "bench/parallel", b))));
-            results.add(section, `par-up.${v.id}`, `${blobs.length}× upload, ${withClient(v)}`, "MiB/s", total / up, `HTTP/${v.http}`);
-            const down = await wallSeconds(() => Promise.all(blobs.map((b) => downloadBlob(v.endpoint, v.http, "bench/parallel", b))));
-            results.add(section, `par-down.${v.id}`, `${blobs.length}× download, ${withClient(v)}`, "MiB/s", total / down, `HTTP/${v.http}`);
+            const rates = await parallelTransfers(() => v.endpoint, v.http, "bench/parallel", blobs);
+            results.add(section, `par-up.${v.id}`, `${blobs.length}× upload, ${withClient(v)}`, "MiB/s", rates.up, `HTTP/${v.http}`);
+            results.add(section, `par-down.${v.id}`, `${blobs.length}× download, ${withClient(v)}`, "MiB/s", rates.down, `HTTP/${v.http}`);
         }
     }
 }

@@ -1,7 +1,7 @@
 /** The printed table and the JSON file. */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Figure, Ratio, Results } from "./results";
+import type { Cell, Figure, Ratio, Results, SideBySide } from "./results";
 
 function fmt(value: number): string {
     if (!Number.isFinite(value)) return "n/a";
@@ -36,12 +36,25 @@ function ratioRows(ratios: Ratio[]): string {
     ]);
 }
 
+/** A side-by-side cell: a median, a ratio with "×", "n/a" when its id was not measured, "" when blank. */
+function cellText(results: Results, cell: Cell): string {
+    if (cell === undefined) return "";
+    if ("figure" in cell) return fmt(results.get(cell.figure)?.median ?? NaN);
+    const r = results.ratios.find((x) => x.id === cell.ratio);
+    return r ? `${fmt(r.value)}×` : "n/a";
+}
+
+function sideBySideRows(results: Results, t: SideBySide): string {
+    return table([t.columns, ...t.rows.map((row) => [row.label, ...row.cells.map((c) => cellText(results, c))])]);
+}
+
 export function printReport(results: Results, header: string[]): void {
     console.log(`\n${header.join("\n")}`);
     const sections = [...new Set([...results.figures.values()].map((f) => f.section))];
     for (const section of sections) {
         console.log(`\n== ${section}\n${figureRows([...results.figures.values()].filter((f) => f.section === section))}`);
     }
+    for (const t of results.tables) console.log(`\n== ${t.title}\n${sideBySideRows(results, t)}`);
     if (results.ratios.length > 0) console.log(`\n== Ratios, measured side by side in this run\n${ratioRows(results.ratios)}`);
     if (results.notes.length > 0) console.log(`\n${results.notes.map((n) => `* ${n}`).join("\n")}`);
 }

@@ -26,10 +26,22 @@ export interface Ratio {
     target?: { op: ">=" | "<="; value: number };
 }
 
+/** A cell of a side-by-side table: a figure's median or a ratio's value, by id; undefined is blank. */
+export type Cell = { figure: string } | { ratio: string } | undefined;
+
+/** Figures and ratios already recorded, laid out in rows and columns for reading side by side. */
+export interface SideBySide {
+    title: string;
+    /** Column headings; the first heads the row labels. */
+    columns: string[];
+    rows: { label: string; cells: Cell[] }[];
+}
+
 export class Results {
     readonly figures = new Map<string, Figure>();
     readonly ratios: Ratio[] = [];
     readonly notes: string[] = [];
+    readonly tables: SideBySide[] = [];
 
     add(section: string, id: string, label: string, unit: Unit, sample: number, protocol?: string): void {
         const f = this.figures.get(id) ?? { id, section, label, unit, samples: [], median: NaN, protocol };

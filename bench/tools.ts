@@ -6,25 +6,31 @@ import { dockerCli } from "../tests/support/dockerEngine";
 import { testImage } from "../tests/support/testRegistry";
 import { registryBinary } from "./bareRegistry";
 import { dockerProxyBinary } from "./dockerProxy";
+import type { Suite } from "./options";
+
+/** What tests/support/cephRgw.ts runs: the s3 suite's single-node Ceph with its S3 gateway. */
+const cephPrograms = ["monmaptool", "ceph-mon", "ceph-osd", "radosgw", "radosgw-admin", "ceph"];
 
 const onPath = (program: string) => spawnSync("sh", ["-c", `command -v ${program}`]).status === 0;
 const executable = (path: string) => access(path, constants.X_OK).then(() => true, () => false);
 
-async function missing(): Promise<string[]> {
-    const gone = ["docker", "curl", "nginx", "go", "dd", "tar", "openssl", "ip"].filter((p) => !onPath(p));
+async function missing(suites: readonly Suite[]): Promise<string[]> {
+    const programs = ["docker", "curl", "nginx", "go", "dd", "tar", "openssl", "ip", ...(suites.includes("s3") ? cephPrograms : [])];
+    const gone = programs.filter((p) => !onPath(p));
     for (const path of [registryBinary, dockerProxyBinary]) if (!(await executable(path))) gone.push(path);
     if (gone.length === 0 && !(await dockerCli("image", "inspect", testImage).then(() => true, () => false))) gone.push(testImage);
     if (gone.length === 0 && !(await dockerCli("info").then(() => true, () => false))) gone.push("a running dockerd");
     return gone;
 }
 
-export async function ensureTools(): Promise<void> {
-    let gone = await missing();
+/** Checks for what the chosen suites need (Ceph only for `s3`), and runs provision.sh when something is missing. */
+export async function ensureTools(suites: readonly Suite[]): Promise<void> {
+    let gone = await missing(suites);
     if (gone.length === 0) return;
     const script = join(__dirname, "provision.sh");
     if (process.getuid?.() !== 0) throw new Error(`missing ${gone.join(", ")}; run 'sudo bash ${script}'`);
     console.log(`missing ${gone.join(", ")}: running ${script}`);
     const run = spawnSync("bash", [script], { stdio: "inherit" });
-    gone = await missing();
+    gone = await missing(suites);
     if (run.status !== 0 || gone.length > 0) throw new Error(`bench/provision.sh failed; still missing ${gone.join(", ")}`);
 }

@@ -26,6 +26,12 @@ export interface S3Server {
     deleteBucket(name: string): Promise<void>;
     /** Object keys (ListObjectsV2, every page). */
     listKeys(bucket: string, prefix?: string): Promise<string[]>;
+    /**
+     * Frees the data of deleted objects now (`radosgw-admin gc process --include-all`). RGW
+     * otherwise keeps it for 2 hours, and a registry upload deletes its temporary object at each
+     * commit: a long benchmark would fill the OSD.
+     */
+    collectGarbage(): Promise<void>;
     /** Kills every process it started and removes its temp dir. Idempotent. */
     stop(): Promise<void>;
 }
@@ -112,8 +118,13 @@ async function bootstrap(dir: string, daemons: Daemon[], log: (m: string) => voi
         await run("radosgw-admin", ["-c", conf, "user", "create", "--uid=tests", "--display-name=tests", "--gen-access-key", "--gen-secret"], 120_000, "radosgw-admin user create", logOf("client.admin")),
     ) as { keys: { access_key: string; secret_key: string }[] };
     log("ceph rgw: S3 user created");
-    const s3: S3Api = s3Api(`http://127.0.0.1:${rgwPort}`, user.keys[0].access_key, user.keys[0].secret_key, async (bucket) => {
-        await run("radosgw-admin", ["-c", conf, "bucket", "rm", `--bucket=${bucket}`, "--purge-objects", "--bypass-gc"], 300_000, "radosgw-admin bucket rm", logOf("client.admin"));
+    const s3: S3Api = s3Api(`http://127.0.0.1:${rgwPort}`, user.keys[0].access_key, user.keys[0].secret_key, {
+        purge: async (bucket) => {
+            await run("radosgw-admin", ["-c", conf, "bucket", "rm", `--bucket=${bucket}`, "--purge-objects", "--bypass-gc"], 300_000, "radosgw-admin bucket rm", logOf("client.admin"));
+        },
+        collectGarbage: async () => {
+            await run("radosgw-admin", ["-c", conf, "gc", "process", "--include-all"], 120_000, "radosgw-admin gc process", logOf("client.admin"));
+        },
     });
     await waitFor("the gateway to answer S3", 120_000, logOf("client.rgw"), async () => (await s3Request(s3, "GET", "/")).status === 200);
     return s3;
@@ -180,7 +191,12 @@ rgw init timeout = 120
 }
 
 /** The S3 calls the helper makes itself, signed by curl (SigV4; credentials via stdin). */
-function s3Api(endpoint: string, accessKey: string, secretKey: string, purge: (bucket: string) => Promise<void>): S3Api {
+function s3Api(
+    endpoint: string,
+    accessKey: string,
+    secretKey: string,
+    admin: { purge: (bucket: string) => Promise<void>; collectGarbage: () => Promise<void> },
+): S3Api {
     const s3: S3Api = {
         endpoint,
         region: "us-east-1",
@@ -191,8 +207,9 @@ function s3Api(endpoint: string, accessKey: string, secretKey: string, purge: (b
         },
         deleteBucket: async (name) => {
             if ((await s3Request(s3, "HEAD", `/${name}`)).status === 404) return;
-            await purge(name);
+            await admin.purge(name);
         },
+        collectGarbage: admin.collectGarbage,
         listKeys: async (bucket, prefix) => {
             const keys: string[] = [];
             let token: string | undefined;
