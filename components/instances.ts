@@ -3,7 +3,7 @@
  * validation, the stack config reader, and the one-instance default.
  */
 import { isDnsName, isHostAddress } from "./hostnames";
-import { notAllowed, RegistryConfigError } from "./problems";
+import { configObject, notAllowed, RegistryConfigError } from "./problems";
 
 /** One registry container on one Docker host; every instance runs the same config. */
 export interface RegistryInstanceArgs {
@@ -83,24 +83,11 @@ export function findInstanceProblems(instances: readonly InstanceSettings[], sha
     return problems;
 }
 
-const instanceKeys = ["name", "dockerHost", "hostname"];
+const instanceKeys = { name: "string", dockerHost: "string", hostname: "string" } as const;
 
 /** The `instances` stack config (a list of objects Pulumi.yaml cannot type) as arguments; refuses unknown keys and non-text values. */
 export function instancesFromConfig(value: unknown): RegistryInstanceArgs[] {
     if (value === undefined || value === null) return [];
-    const fail = (message: string): never => {
-        throw new RegistryConfigError([message]);
-    };
-    if (!Array.isArray(value)) fail(notAllowed("instances", value, "expected a list of {name, dockerHost, hostname}"));
-    return (value as unknown[]).map((item, i) => {
-        if (typeof item !== "object" || item === null || Array.isArray(item)) {
-            return fail(notAllowed(`instances[${i}]`, item, "expected an object with name, dockerHost and hostname"));
-        }
-        const entry = item as Record<string, unknown>;
-        for (const key of Object.keys(entry)) {
-            if (!instanceKeys.includes(key)) fail(`instances[${i}].${key}: unknown setting; expected one of ${instanceKeys.join(", ")}`);
-            if (typeof entry[key] !== "string") fail(notAllowed(`instances[${i}].${key}`, entry[key], "expected a text"));
-        }
-        return entry as unknown as RegistryInstanceArgs;
-    });
+    if (!Array.isArray(value)) throw new RegistryConfigError([notAllowed("instances", value, "expected a list of {name, dockerHost, hostname}")]);
+    return (value as unknown[]).map((item, i) => configObject(`instances[${i}]`, item, Object.keys(instanceKeys), instanceKeys) as unknown as RegistryInstanceArgs);
 }

@@ -4,7 +4,7 @@
  * blob descriptors. Arguments, their defaults, validation and the stack config reader.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { notAllowed, RegistryConfigError } from "./problems";
+import { configObject, notAllowed } from "./problems";
 
 /** Storage drivers this product configures. */
 export type StorageDriver = "filesystem" | "s3";
@@ -200,27 +200,6 @@ export function findStorageProblems(
     return problems;
 }
 
-const s3Keys = ["endpoint", "region", "bucket", "rootDirectory", "accessKey", "secretKey", "secure", "v4auth", "chunkSize", "redirect"];
-const redisKeys = ["address", "password", "db"];
-
-/** An object of known keys from the stack config, or a {@link RegistryConfigError} naming the key. */
-function objectOf(key: string, value: unknown, known: string[], types: Record<string, "string" | "number" | "boolean">): Record<string, unknown> {
-    const fail = (message: string): never => {
-        throw new RegistryConfigError([message]);
-    };
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        return fail(notAllowed(key, value, `expected an object with ${known.join(", ")}`));
-    }
-    const entry = value as Record<string, unknown>;
-    for (const k of Object.keys(entry)) {
-        if (!known.includes(k)) fail(`${key}.${k}: unknown setting; expected one of ${known.join(", ")}`);
-        const type = types[k];
-        if (entry[k] !== undefined && typeof entry[k] !== type) {
-            fail(notAllowed(`${key}.${k}`, entry[k], type === "string" ? "expected a text" : type === "number" ? "expected a number" : "expected true or false"));
-        }
-    }
-    return entry;
-}
 
 /**
  * The `s3` stack config (an object: Pulumi.yaml cannot type one) as arguments; the keys become
@@ -228,8 +207,11 @@ function objectOf(key: string, value: unknown, known: string[], types: Record<st
  */
 export function s3FromConfig(value: unknown): S3StorageArgs | undefined {
     if (value === undefined || value === null) return undefined;
-    const types = { secure: "boolean", v4auth: "boolean", redirect: "boolean", chunkSize: "number" } as const;
-    const entry = objectOf("s3", value, s3Keys, Object.fromEntries(s3Keys.map((k) => [k, (types as Record<string, "boolean" | "number">)[k] ?? "string"])));
+    const types = {
+        endpoint: "string", region: "string", bucket: "string", rootDirectory: "string", accessKey: "string", secretKey: "string",
+        secure: "boolean", v4auth: "boolean", chunkSize: "number", redirect: "boolean",
+    } as const;
+    const entry = configObject("s3", value, Object.keys(types), types);
     const { accessKey, secretKey, ...rest } = entry as unknown as S3StorageArgs;
     return {
         ...rest,
@@ -241,7 +223,8 @@ export function s3FromConfig(value: unknown): S3StorageArgs | undefined {
 /** The `redis` stack config as arguments; the password becomes a secret. */
 export function redisFromConfig(value: unknown): RedisCacheArgs | undefined {
     if (value === undefined || value === null) return undefined;
-    const entry = objectOf("redis", value, redisKeys, { address: "string", password: "string", db: "number" });
+    const types = { address: "string", password: "string", db: "number" } as const;
+    const entry = configObject("redis", value, Object.keys(types), types);
     const { password, ...rest } = entry as unknown as RedisCacheArgs;
     return password ? { ...rest, password: pulumi.secret(password) } : rest;
 }

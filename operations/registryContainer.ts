@@ -28,6 +28,8 @@ export interface RegistryContainer {
     running: boolean;
     /** The registry config (holds http.secret: kept in memory, handed to the collector on stdin). */
     config: string;
+    /** Where the config is inside the container (its config-path label). */
+    configPath: string;
     /** `filesystem` (a volume of this host) or `s3` (a bucket other instances may share). */
     driver: "filesystem" | "s3";
     /** Data root inside the container (storage.filesystem.rootdirectory); "" with S3. */
@@ -103,6 +105,7 @@ export async function findRegistryContainer(docker: DockerClient, container: str
         stack,
         running: info.State.Running,
         config,
+        configPath,
         healthcheck: test?.[0] === "CMD" ? test.slice(1) : test?.[0] === "CMD-SHELL" ? ["/bin/sh", "-c", test.slice(1).join(" ")] : undefined,
     };
     if (driver === "s3") return { ...found, driver, dataRoot: "", dataVolume: "" };

@@ -13,7 +13,7 @@ import { isReadOnly, readOnlyConfig, writableConfig } from "./readOnlyMode";
 import { flushCommands, flushSucceeded, redisCacheOf } from "./redisFlush";
 import { findRegistryContainer, GarbageCollectRefused, RegistryContainer } from "./registryContainer";
 import { tarWithFile } from "./tarFile";
-import { containerPaths, labelKeys } from "../components/containerLayout";
+import { labelKeys } from "../components/containerLayout";
 
 interface Instance {
     docker: DockerClient;
@@ -24,13 +24,8 @@ interface Instance {
 
 /** Replaces the config file in the container (running or stopped), over `docker cp` from stdin. */
 async function writeConfig(instance: Instance, config: string): Promise<void> {
-    const path = await configPath(instance);
+    const path = instance.registry.configPath;
     await instance.docker.check(["cp", "-", `${instance.registry.id}:${posix.dirname(path)}`], tarWithFile(posix.basename(path), config));
-}
-
-async function configPath(instance: Instance): Promise<string> {
-    const label = await instance.docker.run(["container", "inspect", "-f", `{{index .Config.Labels "${labelKeys.config}"}}`, instance.registry.id]);
-    return label.stdout.toString().trim() || containerPaths.config;
 }
 
 /** Restarts with the given config and waits until the health check passes. */

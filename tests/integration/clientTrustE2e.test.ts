@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile, copyFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, copyFile } from "node:fs/promises";
 import { Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,29 +18,21 @@ import { RenderedRegistry } from "../support/render";
 import { startTestRegistry, TestRegistry } from "../support/testRegistry";
 import { forwardIpv6Loopback, freePort } from "../support/net";
 import { runProcess } from "../support/process";
+import { addLoopbackNames, LoopbackNames } from "../support/loopbackNames";
 import { ensureTestUsers, startSshd, Sshd, sudoUser } from "../support/sshd";
 
 const unique = `e2e-${process.pid}-${randomBytes(3).toString("hex")}`;
 const name = `registry-${unique}.test`;
-const hostsLine = `::1 ${name}`;
 // dockerd's own containerd when it started one, else the system's.
 const containerdSocket = ["/var/run/docker/containerd/containerd.sock", "/run/containerd/containerd.sock"].find(existsSync) ?? "/run/containerd/containerd.sock";
-
-async function addHostsLine(): Promise<void> {
-    const hosts = await readFile("/etc/hosts", "utf8");
-    if (!hosts.split("\n").includes(hostsLine)) await writeFile("/etc/hosts", `${hosts.replace(/\n?$/, "\n")}${hostsLine}\n`);
-}
-
-async function removeHostsLine(): Promise<void> {
-    const hosts = await readFile("/etc/hosts", "utf8");
-    await writeFile("/etc/hosts", hosts.split("\n").filter((line) => line !== hostsLine).join("\n"));
-}
 
 describe("end to end: Docker and containerd on a client host trust the registry through the component's command", () => {
     let sshd: Sshd;
     let rendered: RenderedRegistry;
     let deployed: TestRegistry | undefined;
     let forwarder: Server;
+    /** The registry's name, resolving to ::1 only, in /etc/hosts while the tests run. */
+    let names: LoopbackNames | undefined;
     let address: string;
     let ref: string;
     let work: string;
@@ -66,7 +58,7 @@ describe("end to end: Docker and containerd on a client host trust the registry 
         ref = `${address}/e2e/busybox:1`;
         command = rendered.mocks.inputsOf("registry-client-node") as unknown as typeof command;
         forwarder = await forwardIpv6Loopback(port);
-        await addHostsLine();
+        names = await addLoopbackNames([name]);
 
         // A one-binary test image: busybox, imported (no pull from anywhere).
         work = await mkdtemp(join(tmpdir(), "trust-e2e-"));
@@ -80,7 +72,7 @@ describe("end to end: Docker and containerd on a client host trust the registry 
         if (command && sshd) await sshd.run(sudoUser, command.delete);
         await sshd?.stop();
         forwarder?.close();
-        await removeHostsLine();
+        await names?.remove();
         await deployed?.remove();
         if (ref) await runProcess("docker", ["rmi", "-f", ref]);
         if (work) await rm(work, { recursive: true, force: true });

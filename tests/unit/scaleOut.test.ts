@@ -8,7 +8,9 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { parse } from "yaml";
 import { renderRegistry, uploadedFiles } from "../support/render";
+import * as pulumi from "@pulumi/pulumi";
 import { isSecretEnvelope, plainStrings } from "../support/secrets";
+import { isSecret } from "../support/mocks";
 import {
     containerPaths, findProblems, instancesFromConfig, PrivateRegistryArgs, redisFromConfig, RegistryConfigError, resolveSettings, s3FromConfig,
 } from "../../components";
@@ -191,9 +193,9 @@ test("bad scale-out config fails before any resource is declared", async () => {
 test("stack config readers: s3, redis and instances objects; unknown keys and wrong types named; keys and password made secret", async () => {
     const parsed = s3FromConfig({ endpoint: "http://127.0.0.1:7480", bucket: "b", accessKey: "AK", secretKey: "SK", secure: false, chunkSize: 5242880 })!;
     assert.equal(parsed.bucket, "b");
-    for (const key of [parsed.accessKey, parsed.secretKey]) assert.equal(await (key as unknown as { isSecret: Promise<boolean> }).isSecret, true);
+    for (const key of [parsed.accessKey, parsed.secretKey]) assert.equal(await isSecret(pulumi.output(key!)), true);
     const redis = redisFromConfig({ address: "127.0.0.1:6379", password: "pw", db: 1 })!;
-    assert.equal(await (redis.password as unknown as { isSecret: Promise<boolean> }).isSecret, true);
+    assert.equal(await isSecret(pulumi.output(redis.password!)), true);
     assert.deepEqual(instancesFromConfig([{ name: "a", dockerHost: "ssh://a", hostname: "a.internal" }]), [{ name: "a", dockerHost: "ssh://a", hostname: "a.internal" }]);
     assert.equal(s3FromConfig(undefined), undefined);
     assert.deepEqual(instancesFromConfig(undefined), []);
