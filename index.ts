@@ -1,9 +1,10 @@
 /**
- * The stack program: this stack's config becomes the component's arguments (components/stackConfig.ts),
+ * The stack program: this stack's config becomes the component's arguments (program/),
  * and the stack exports what users need to log in and push.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PrivateRegistry, registryArgsFromConfig } from "./components";
+import { PrivateRegistry } from "./components";
+import { registryArgsFromConfig } from "./program";
 
 const registry = new PrivateRegistry("registry", registryArgsFromConfig(new pulumi.Config()));
 

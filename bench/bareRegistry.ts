@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { containerPaths } from "../components/containerLayout";
+import { containerPaths } from "../components/instances/containerLayout";
 import { freePort } from "../tests/support/net";
 import { editConfig, listenOn, uploadContent } from "./configEdits";
 import type { BenchRender, Endpoint } from "./deploy";

@@ -4,8 +4,8 @@
  * and the bare process keeps the rendered config's settings (HTTP/2 off included).
  */
 import { parse, stringify } from "yaml";
-import type { DistributionConfig } from "../components/registryConfig";
-import { containerPaths } from "../components/containerLayout";
+import type { DistributionConfig } from "../components/registryConfig/render";
+import { containerPaths } from "../components/instances/containerLayout";
 import type { ContainerInputs } from "../tests/support/dockerEngine";
 
 /** The rendered config, with the parts the edits remove or add made optional. */

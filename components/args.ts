@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClientHostArgs, ClientSettings, resolveClients } from "./clientHosts";
-import { InstanceSettings, RegistryInstanceArgs, resolveInstances } from "./instances";
-import { RedisCacheArgs, RedisSettings, resolveRedis, resolveS3, S3Settings, S3StorageArgs, StorageDriver } from "./storage";
+import { ClientHostArgs, ClientSettings, resolveClients } from "./clientTrust/args";
+import { InstanceSettings, RegistryInstanceArgs, resolveInstances } from "./instances/args";
+import { RedisCacheArgs, RedisSettings, resolveRedis, resolveS3, S3Settings, S3StorageArgs, StorageDriver } from "./instances/storage";
 
 /** Key algorithm for the generated CA and server keys. */
 export type TlsKeyAlgorithm = "ECDSA" | "RSA";

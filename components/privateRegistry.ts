@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isGiven, PrivateRegistryArgs, RegistrySettings, resolveSettings } from "./args";
 import { validateSettings } from "./validation";
-import { registryAddress } from "./hostnames";
-import { buildRegistryConfig, renderRegistryConfig } from "./registryConfig";
-import { generateTls, providedTls, RegistryTls } from "./tlsResources";
-import { generateCredentials, generateHttpSecret } from "./credentials";
-import { ClientTrustSummary, declareClientTrust } from "./clientTrust";
-import { declareRegistryInstance, deployedInstances } from "./registryInstance";
+import { registryAddress } from "./shared/hostnames";
+import { buildRegistryConfig, renderRegistryConfig } from "./registryConfig/render";
+import { generateTls, providedTls, RegistryTls } from "./tls/resources";
+import { generateCredentials, generateHttpSecret } from "./credentials/resources";
+import { ClientTrustSummary, declareClientTrust } from "./clientTrust/resources";
+import { declareRegistryInstance, deployedInstances } from "./instances/resources";
 
 /** One listed instance, in the `instances` output. */
 export interface RegistryInstanceSummary {

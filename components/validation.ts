@@ -1,9 +1,9 @@
-import { isDnsName, isHostAddress, isIpAddress } from "./hostnames";
+import { isDnsName, isHostAddress, isIpAddress } from "./shared/hostnames";
 import { RegistrySettings } from "./args";
-import { findClientProblems } from "./clientHosts";
-import { notAllowed, RegistryConfigError } from "./problems";
-import { dockerHostAllowed, findInstanceProblems, isDockerHost } from "./instances";
-import { findStorageProblems } from "./storage";
+import { findClientProblems } from "./clientTrust/args";
+import { notAllowed, RegistryConfigError } from "./shared/problems";
+import { dockerHostAllowed, findInstanceProblems, isDockerHost } from "./instances/args";
+import { findStorageProblems } from "./instances/storage";
 
 export { RegistryConfigError };
 

@@ -13,7 +13,7 @@ import { isReadOnly, readOnlyConfig, writableConfig } from "./readOnlyMode";
 import { flushCommands, flushSucceeded, redisCacheOf } from "./redisFlush";
 import { findRegistryContainer, GarbageCollectRefused, RegistryContainer } from "./registryContainer";
 import { tarWithFile } from "./tarFile";
-import { labelKeys } from "../components/containerLayout";
+import { labelKeys } from "../components/instances/containerLayout";
 
 interface Instance {
     docker: DockerClient;

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
-import { registryArgsFromConfig } from "../../components";
+import { registryArgsFromConfig } from "../../program";
 import { curl } from "../support/curl";
 import { freePort } from "../support/net";
 import { projectName, stackConfig, stackFiles, useStackConfig } from "../support/stackFiles";

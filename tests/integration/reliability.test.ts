@@ -13,7 +13,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
-import { containerPaths } from "../../components/containerLayout";
+import { containerPaths } from "../../components/instances/containerLayout";
 import { ContainerInputs, dockerCli, runContainer, waitForHealth } from "../support/dockerEngine";
 import { assertImagesPull, DockerCli, StoredImage } from "../support/images";
 import { containerState, killMainProcess, replaceFileInContainer, snapshotStoredFiles, volumeMountpoint, waitFor } from "../support/containerOps";

@@ -9,7 +9,6 @@ import { renderRegistry } from "../support/render";
 import { valueOf } from "../support/mocks";
 import { plainStrings, reveal, secretSignature } from "../support/secrets";
 import {
-    clientsFromConfig,
     findProblems,
     planTrust,
     PrivateRegistryArgs,
@@ -18,6 +17,7 @@ import {
     resolveSettings,
     trustOwner,
 } from "../../components";
+import { clientsFromConfig } from "../../program";
 
 const sharedKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nSHARED-KEY-MATERIAL\n-----END OPENSSH PRIVATE KEY-----\n";
 const ownKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nOWN-KEY-MATERIAL\n-----END OPENSSH PRIVATE KEY-----\n";

@@ -11,7 +11,7 @@ import { singleFileFromTar, tarWithFile } from "../../operations/tarFile";
 import { isReadOnly, readOnlyConfig, writableConfig } from "../../operations/readOnlyMode";
 import { flushCommands, flushSucceeded, redisCacheOf } from "../../operations/redisFlush";
 import { parse } from "yaml";
-import { buildRegistryConfig, renderRegistryConfig } from "../../components/registryConfig";
+import { buildRegistryConfig, renderRegistryConfig } from "../../components/registryConfig/render";
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 

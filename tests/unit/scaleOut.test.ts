@@ -12,8 +12,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { isSecretEnvelope, plainStrings } from "../support/secrets";
 import { isSecret } from "../support/mocks";
 import {
-    containerPaths, findProblems, instancesFromConfig, PrivateRegistryArgs, redisFromConfig, RegistryConfigError, resolveSettings, s3FromConfig,
+    containerPaths, findProblems, PrivateRegistryArgs, RegistryConfigError, resolveSettings,
 } from "../../components";
+import { instancesFromConfig, redisFromConfig, s3FromConfig } from "../../program";
 
 const s3 = { endpoint: "http://10.0.0.5:7480", bucket: "registry", accessKey: "AKIDEXAMPLE", secretKey: "wJalrXUtnFEMI-example-secret", secure: false };
 const instances = [

@@ -1,5 +1,5 @@
-import { RegistrySettings, TlsKeyAlgorithm } from "./args";
-import { subjectAltNames } from "./hostnames";
+import { RegistrySettings, TlsKeyAlgorithm } from "../args";
+import { subjectAltNames } from "../shared/hostnames";
 
 /** Key parameters in the tls provider's terms (`tls.PrivateKey` arguments). */
 export interface KeySpec {

@@ -5,9 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { createHash } from "node:crypto";
-import { RegistrySettings } from "./args";
+import { RegistrySettings } from "../args";
 import { containerPaths, healthcheckCommand, healthcheckTiming, labelKeys, registryLabels } from "./containerLayout";
-import { InstanceSettings } from "./instances";
+import { InstanceSettings } from "./args";
 
 /** The files every instance receives, all identical across instances. */
 export interface RegistryFiles {

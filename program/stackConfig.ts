@@ -2,10 +2,11 @@
  * Stack config to the component's arguments: the one place that reads a stack's config.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { LogLevel, PrivateRegistryArgs, TlsKeyAlgorithm } from "./args";
-import { clientsFromConfig } from "./clientHosts";
+import type { LogLevel, PrivateRegistryArgs, TlsKeyAlgorithm } from "../components/args";
+import type { StorageDriver } from "../components/instances/storage";
+import { clientsFromConfig } from "./clients";
 import { instancesFromConfig } from "./instances";
-import { redisFromConfig, s3FromConfig, StorageDriver } from "./storage";
+import { redisFromConfig, s3FromConfig } from "./storage";
 
 /**
  * The component's arguments from a stack's config (Pulumi.yaml's defaults overlaid with

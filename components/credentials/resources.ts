@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { RegistrySettings } from "./args";
+import { RegistrySettings } from "../args";
 import { bcryptHash, bcryptSalt, bcryptSaltBytes, renderHtpasswd } from "./htpasswd";
 
 /** Generated credentials of the registry's users. */

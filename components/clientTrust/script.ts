@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ClientRuntime } from "./clientHosts";
+import type { ClientRuntime } from "./args";
 
 /**
  * Where the trust lives on a client host. (daemon.json and the manifests in

@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
-import { containerPaths } from "./containerLayout";
-import { LogLevel } from "./args";
-import { S3Settings } from "./storage";
+import { containerPaths } from "../instances/containerLayout";
+import { LogLevel } from "../args";
+import { S3Settings } from "../instances/storage";
 
 /** Distribution 2.8's `storage.s3` keys. */
 export interface S3DriverConfig {

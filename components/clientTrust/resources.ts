@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import type { ClientHostArgs, ClientRuntime, ClientSettings } from "./clientHosts";
-import { planTrust, remoteCommand, renderApplyScript, renderRemoveScript, trustOwner } from "./trustScript";
+import type { ClientHostArgs, ClientRuntime, ClientSettings } from "./args";
+import { planTrust, remoteCommand, renderApplyScript, renderRemoveScript, trustOwner } from "./script";
 
 /** What the component did on one client host; one entry per client in the `clients` output. */
 export interface ClientTrustSummary {

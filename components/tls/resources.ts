@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { RegistrySettings } from "./args";
+import { RegistrySettings } from "../args";
 import { caCertificateSpec, keySpec, serverCertificateSpec } from "./certificates";
 
 /** The TLS material the registry serves with. */

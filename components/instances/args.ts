@@ -2,8 +2,8 @@
  * Registry instances on several Docker hosts, behind one shared name: their arguments,
  * validation, the stack config reader, and the one-instance default.
  */
-import { isDnsName, isHostAddress } from "./hostnames";
-import { configObject, notAllowed, RegistryConfigError } from "./problems";
+import { isDnsName, isHostAddress } from "../shared/hostnames";
+import { notAllowed } from "../shared/problems";
 
 /** One registry container on one Docker host; every instance runs the same config. */
 export interface RegistryInstanceArgs {
@@ -81,13 +81,4 @@ export function findInstanceProblems(instances: readonly InstanceSettings[], sha
         }
     });
     return problems;
-}
-
-const instanceKeys = { name: "string", dockerHost: "string", hostname: "string" } as const;
-
-/** The `instances` stack config (a list of objects Pulumi.yaml cannot type) as arguments; refuses unknown keys and non-text values. */
-export function instancesFromConfig(value: unknown): RegistryInstanceArgs[] {
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) throw new RegistryConfigError([notAllowed("instances", value, "expected a list of {name, dockerHost, hostname}")]);
-    return (value as unknown[]).map((item, i) => configObject(`instances[${i}]`, item, Object.keys(instanceKeys), instanceKeys) as unknown as RegistryInstanceArgs);
 }

@@ -1,0 +1,8 @@
+/**
+ * The program adapter: the only code that reads stack config. It turns a stack's config into
+ * the component's arguments; components/ never reads `pulumi.Config`.
+ */
+export { registryArgsFromConfig } from "./stackConfig";
+export { clientsFromConfig } from "./clients";
+export { instancesFromConfig } from "./instances";
+export { redisFromConfig, s3FromConfig } from "./storage";
