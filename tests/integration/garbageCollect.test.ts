@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { garbageCollect, GarbageCollectRefused } from "../../operations";
+import { garbageCollect, GarbageCollectRefused } from "../../operations/gc";
 import { dockerCli } from "../support/dockerEngine";
 import { assertImagesPull, DockerCli, StoredImage } from "../support/images";
 import { freePort } from "../support/net";
@@ -136,7 +136,7 @@ describe("safe garbage collection of a deployed registry", () => {
         const oldBlobs = await blobsOf("gc/other", old);
         await cli.importImage(images.other.ref, 64 * 1024);
         images.other = await cli.push(images.other.ref);
-        const gc = (args: string[]) => runProcess("node", ["--import", "tsx", "operations/gcCli.ts", ...args]);
+        const gc = (args: string[]) => runProcess("node", ["--import", "tsx", "operations/gc/gcCli.ts", ...args]);
 
         const usage = await gc(["--container"]);
         assert.equal(usage.code, 2, usage.stderr);

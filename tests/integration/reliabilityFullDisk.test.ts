@@ -16,7 +16,7 @@ import { containerState, uploadStateFiles } from "../support/containerOps";
 import { createTmpfsVolume, TmpfsVolume } from "../support/hostTmpfs";
 import { ApiResponse, errorCodes, RegistryApi, responseSummary, sha256Digest } from "../support/registryApi";
 import { freePort } from "../support/net";
-import { garbageCollect } from "../../operations";
+import { garbageCollect } from "../../operations/gc";
 import { startTestRegistry } from "../support/testRegistry";
 
 const unique = `relfull-${process.pid}-${randomBytes(3).toString("hex")}`;

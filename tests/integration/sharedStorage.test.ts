@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PrivateRegistryArgs } from "../../components";
-import { garbageCollect, readOnlyConfig, writableConfig } from "../../operations";
+import { garbageCollect, readOnlyConfig, writableConfig } from "../../operations/gc";
 import { startCephRgw, S3Server } from "../support/cephRgw";
 import { replaceFileInContainer } from "../support/containerOps";
 import { dockerCli, requireDockerAndImage } from "../support/dockerEngine";

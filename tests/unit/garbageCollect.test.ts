@@ -5,11 +5,11 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseCollectorOutput } from "../../operations/collector";
-import { formatReport, humanBytes, parseGcCommand } from "../../operations/gcCommand";
-import { singleFileFromTar, tarWithFile } from "../../operations/tarFile";
-import { isReadOnly, readOnlyConfig, writableConfig } from "../../operations/readOnlyMode";
-import { flushCommands, flushSucceeded, redisCacheOf } from "../../operations/redisFlush";
+import { parseCollectorOutput } from "../../operations/gc/collector";
+import { formatReport, humanBytes, parseGcCommand } from "../../operations/gc/gcCommand";
+import { singleFileFromTar, tarWithFile } from "../../operations/gc/tarFile";
+import { isReadOnly, readOnlyConfig, writableConfig } from "../../operations/gc/readOnlyMode";
+import { flushCommands, flushSucceeded, redisCacheOf } from "../../operations/gc/redisFlush";
 import { parse } from "yaml";
 import { buildRegistryConfig, renderRegistryConfig } from "../../components/registryConfig/render";
 

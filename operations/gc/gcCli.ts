@@ -3,10 +3,10 @@
  * deployed. Exit codes: 0 done, 1 refused or failed, 2 bad arguments.
  */
 import { join } from "node:path";
-import { GarbageCollectRefused, garbageCollect } from "./garbageCollect";
+import { garbageCollect } from "./garbageCollect";
 import { UsageError, formatReport, parseGcCommand } from "./gcCommand";
-
-import { readProjectName } from "./projectFile";
+import { GarbageCollectRefused } from "./registryContainer";
+import { readProjectName } from "../shared/projectFile";
 
 async function main(): Promise<number> {
     let command;
@@ -40,7 +40,7 @@ async function main(): Promise<number> {
             deleteUntagged: command.deleteUntagged,
             purgeUploads: command.purgeUploads,
             // The container must belong to this project.
-            expect: { project: readProjectName(join(__dirname, "..")), stack: command.stack },
+            expect: { project: readProjectName(join(__dirname, "..", "..")), stack: command.stack },
             log: (m) => console.error(`gc: ${m}`),
             signal: abort.signal,
         });

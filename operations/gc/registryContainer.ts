@@ -4,7 +4,7 @@
  * data lives. Every refusal says what was found and what was expected.
  */
 import { parse } from "yaml";
-import { containerPaths, labelKeys } from "../components/instances/containerLayout";
+import { containerPaths, labelKeys } from "../../components/instances/containerLayout";
 import { DockerClient } from "./dockerClient";
 import { singleFileFromTar } from "./tarFile";
 

@@ -1,6 +1,6 @@
 /** The `npm run gc` command line: its arguments and the report it prints. Pure, for tests. */
 import { parseArgs } from "node:util";
-import type { GarbageCollectReport } from "./garbageCollect";
+import type { GarbageCollectReport } from "./types";
 
 export const usage = "usage: npm run gc -- --container NAME [--docker-host URL ...] [--stack NAME] [--dry-run] [--delete-untagged] [--purge-uploads] [--json]";
 

@@ -5,7 +5,7 @@
 import { collectorScript, parseCollectorOutput } from "./collector";
 import { DockerClient } from "./dockerClient";
 import { RegistryContainer } from "./registryContainer";
-import type { GarbageCollectReport } from "./garbageCollect";
+import type { GarbageCollectReport } from "./types";
 
 /** The collector failed, or a registry did not come back; the message says which and what to do. */
 export class GarbageCollectError extends Error {

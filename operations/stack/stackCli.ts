@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { parseStackCommand, planStackCommand, StackCommand, StackRefused, StackUsageError } from "./stackCommand";
-import { readProjectName } from "./projectFile";
+import { readProjectName } from "../shared/projectFile";
 import { readStackFile, StackFileError } from "./stackFile";
 
 // npm runs scripts in the project directory, where pulumi looks for Pulumi.yaml too.
