@@ -1,12 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isGiven, PrivateRegistryArgs, RegistrySettings, resolveSettings } from "./args";
+import type { PrivateRegistryArgs } from "./args";
+import { resolveSettings } from "./settings";
 import { validateSettings } from "./validation";
 import { registryAddress } from "./shared/hostnames";
-import { buildRegistryConfig, renderRegistryConfig } from "./registryConfig/render";
-import { generateTls, providedTls, RegistryTls } from "./tls/resources";
+import { registryConfigOutput } from "./registryConfig/resources";
+import { declareTls } from "./tls/resources";
 import { generateCredentials, generateHttpSecret } from "./credentials/resources";
 import { ClientTrustSummary, declareClientTrust } from "./clientTrust/resources";
-import { declareRegistryInstance, deployedInstances } from "./instances/resources";
+import { deployedInstances } from "./instances/args";
+import { declareRegistryInstance } from "./instances/resources";
 
 /** One listed instance, in the `instances` output. */
 export interface RegistryInstanceSummary {
@@ -65,13 +67,18 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         validateSettings(settings);
         super(privateRegistryType, name, {}, opts);
 
-        const tlsMaterial: RegistryTls =
-            isGiven(args.tlsCertificate) && isGiven(args.tlsPrivateKey)
-                ? providedTls(args.tlsCertificate, args.tlsPrivateKey, isGiven(args.tlsCaCertificate) ? args.tlsCaCertificate : undefined)
-                : generateTls(name, settings, this);
-        const credentials = generateCredentials(name, settings, this);
+        const { endpoint, deployment } = settings;
+        const sharedAddresses = endpoint.hostnames.map((host) => registryAddress(host, endpoint.port));
+        const instanceAddresses = deployment.instances.map((i) => registryAddress(i.hostname, endpoint.port));
+        // Clients trust every name: the shared one and each instance's, for direct access.
+        const addresses = [...sharedAddresses, ...instanceAddresses];
+
+        // The certificate names every shared hostname, then each instance's own.
+        const certificateNames = [...endpoint.hostnames, ...deployment.instances.map((i) => i.hostname)];
+        const tlsMaterial = declareTls(name, args, settings.tls, certificateNames, this);
+        const credentials = generateCredentials(name, settings.credentials, this);
         const httpSecret = generateHttpSecret(name, this);
-        const registryConfig = renderConfig(settings, args, httpSecret);
+        const registryConfig = registryConfigOutput(settings.registryConfig, endpoint.port, settings.storage, { httpSecret, s3: args.s3, redis: args.redis });
 
         const files = {
             config: registryConfig,
@@ -79,18 +86,18 @@ export class PrivateRegistry extends pulumi.ComponentResource {
             certificatePem: tlsMaterial.certificatePem,
             privateKeyPem: tlsMaterial.privateKeyPem,
         };
-        const instances = deployedInstances(settings);
-        const declared = instances.map((instance) => declareRegistryInstance(name, settings, instance, files, this));
+        const spec = {
+            deployment,
+            port: endpoint.port,
+            debugPort: settings.registryConfig.debugPort,
+            dataVolume: settings.storage.driver === "filesystem",
+        };
+        const declared = deployedInstances(deployment).map((instance) => declareRegistryInstance(name, spec, instance, files, this));
 
-        const sharedAddresses = settings.hostnames.map((host) => registryAddress(host, settings.port));
-        const instanceAddresses = settings.instances.map((i) => registryAddress(i.hostname, settings.port));
-        // Clients trust every name: the shared one and each instance's, for direct access.
-        const addresses = [...sharedAddresses, ...instanceAddresses];
         const clients = declareClientTrust(
             name,
-            args.clients ?? [],
-            settings.clients,
-            isGiven(args.sshPrivateKey) ? args.sshPrivateKey : undefined,
+            args,
+            settings.clientTrust,
             { addresses, caCertificatePem: tlsMaterial.caCertificatePem, passwords: credentials.passwords, containers: declared.map((d) => d.container) },
             this,
         );
@@ -99,7 +106,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         this.addresses = pulumi.output(addresses);
         this.caCertificatePem = tlsMaterial.caCertificatePem;
         this.serverCertificatePem = tlsMaterial.certificatePem;
-        this.userNames = pulumi.output(settings.users);
+        this.userNames = pulumi.output(settings.credentials.users);
         this.passwords = credentials.passwords;
         this.htpasswd = credentials.htpasswd;
         this.registryConfig = registryConfig;
@@ -109,7 +116,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
             .all(declared.map((d) => d.container.name))
             .apply((names) =>
                 Object.fromEntries(
-                    settings.instances.map((instance, i) => [
+                    deployment.instances.map((instance, i) => [
                         instance.name,
                         {
                             dockerHost: instance.dockerHost,
@@ -139,30 +146,4 @@ export class PrivateRegistry extends pulumi.ComponentResource {
             clients: this.clients,
         });
     }
-}
-
-/**
- * The registry config every instance runs, as a secret: it holds `http.secret` and, with S3
- * and Redis, their keys and password.
- */
-function renderConfig(s: RegistrySettings, args: PrivateRegistryArgs, httpSecret: pulumi.Output<string>): pulumi.Output<string> {
-    const secrets = pulumi.all([httpSecret, args.s3?.accessKey ?? "", args.s3?.secretKey ?? "", args.redis?.password ?? ""]);
-    return pulumi.secret(
-        secrets.apply(([secret, accessKey, secretKey, redisPassword]) =>
-            renderRegistryConfig(
-                buildRegistryConfig({
-                    port: s.port,
-                    debugPort: s.debugPort,
-                    debugOnNetwork: s.debugOnNetwork,
-                    httpSecret: secret,
-                    authRealm: s.authRealm,
-                    corsOrigins: s.corsOrigins,
-                    logLevel: s.logLevel,
-                    accessLog: s.accessLog,
-                    storage: s.storage === "s3" && s.s3 ? { driver: "s3", s3: s.s3, accessKey, secretKey } : { driver: "filesystem" },
-                    redis: s.redis && { address: s.redis.address, password: redisPassword, db: s.redis.db },
-                }),
-            ),
-        ),
-    );
 }

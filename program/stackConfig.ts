@@ -2,7 +2,9 @@
  * Stack config to the component's arguments: the one place that reads a stack's config.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { LogLevel, PrivateRegistryArgs, TlsKeyAlgorithm } from "../components/args";
+import type { PrivateRegistryArgs } from "../components/args";
+import type { LogLevel } from "../components/registryConfig/args";
+import type { TlsKeyAlgorithm } from "../components/tls/args";
 import type { StorageDriver } from "../components/instances/storage";
 import { clientsFromConfig } from "./clients";
 import { instancesFromConfig } from "./instances";

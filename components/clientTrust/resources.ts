@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import type { ClientHostArgs, ClientRuntime, ClientSettings } from "./args";
-import { planTrust, remoteCommand, renderApplyScript, renderRemoveScript, trustOwner } from "./script";
+import type { ClientRuntime, ClientSettings, ClientTrustArgs, ClientTrustSettings } from "./args";
+import { planTrust, trustOwner } from "./plan";
+import { remoteCommand, renderApplyScript, renderRemoveScript } from "./script";
 
 /** What the component did on one client host; one entry per client in the `clients` output. */
 export interface ClientTrustSummary {
@@ -45,15 +46,14 @@ export interface RegistryTrustInputs {
  */
 export function declareClientTrust(
     name: string,
-    clients: readonly ClientHostArgs[],
-    settings: readonly ClientSettings[],
-    sharedPrivateKey: pulumi.Input<string> | undefined,
+    args: ClientTrustArgs,
+    s: ClientTrustSettings,
     registry: RegistryTrustInputs,
     parent: pulumi.Resource,
 ): pulumi.Output<Record<string, ClientTrustSummary>> {
-    const summaries = settings.map((client, i) => {
+    const summaries = s.clients.map((client, i) => {
         const owner = trustOwner(pulumi.getProject(), pulumi.getStack(), name, client.name);
-        const ownOrShared = clients[i].privateKey || sharedPrivateKey || undefined;
+        const ownOrShared = args.clients?.[i].privateKey || args.sshPrivateKey || undefined;
         const privateKey = ownOrShared === undefined ? undefined : pulumi.secret(ownOrShared);
         const agentSocketPath = client.agentSocket || undefined;
         const plan = registry.caCertificatePem.apply((caCertificatePem) =>

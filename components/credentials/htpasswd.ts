@@ -1,4 +1,5 @@
 import { encodeBase64, hashSync } from "bcryptjs";
+import { credentialsRanges } from "./args";
 
 /** bcrypt's salt is 16 bytes. */
 export const bcryptSaltBytes = 16;
@@ -12,8 +13,9 @@ export function bcryptSalt(saltBase64: string, cost: number): string {
     if (bytes.length < bcryptSaltBytes) {
         throw new Error(`bcrypt salt needs ${bcryptSaltBytes} random bytes, got ${bytes.length}`);
     }
-    if (!Number.isInteger(cost) || cost < 4 || cost > 31) {
-        throw new Error(`bcrypt cost must be a whole number from 4 to 31, got ${cost}`);
+    const { min, max } = credentialsRanges.bcryptCost;
+    if (!Number.isInteger(cost) || cost < min || cost > max) {
+        throw new Error(`bcrypt cost must be a whole number from ${min} to ${max}, got ${cost}`);
     }
     const encoded = encodeBase64(Array.from(bytes.subarray(0, bcryptSaltBytes)), bcryptSaltBytes);
     return `$2y$${String(cost).padStart(2, "0")}$${encoded}`;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { RegistrySettings } from "../args";
+import type { CredentialsSettings } from "./args";
 import { bcryptHash, bcryptSalt, bcryptSaltBytes, renderHtpasswd } from "./htpasswd";
 
 /** Generated credentials of the registry's users. */
@@ -16,7 +16,7 @@ export interface RegistryCredentials {
  * keepers change (`passwordRotation`), so the bcrypt hash, computed here from the stored salt,
  * is byte-identical on every `pulumi up`.
  */
-export function generateCredentials(name: string, s: RegistrySettings, parent: pulumi.Resource): RegistryCredentials {
+export function generateCredentials(name: string, s: CredentialsSettings, parent: pulumi.Resource): RegistryCredentials {
     const perUser = s.users.map((user) => {
         const keepers = { user, rotation: s.passwordRotation };
         const password = new random.RandomPassword(

@@ -1,9 +1,8 @@
 /**
- * Registry instances on several Docker hosts, behind one shared name: their arguments,
- * validation, the stack config reader, and the one-instance default.
+ * Where the registry runs: the image, the container and its data volume on one Docker host, or
+ * registry instances on several Docker hosts behind one shared name.
  */
-import { isDnsName, isHostAddress } from "../shared/hostnames";
-import { notAllowed } from "../shared/problems";
+import { withDefaults } from "../shared/settings";
 
 /** One registry container on one Docker host; every instance runs the same config. */
 export interface RegistryInstanceArgs {
@@ -28,57 +27,73 @@ export interface InstanceSettings {
     hostname: string;
 }
 
-/** Instance names become resource names and output keys. */
-const instanceName = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
-const dockerHostSchemes = ["unix://", "tcp://", "ssh://", "npipe://"];
-
-/** True for a Docker host URL of a scheme the docker provider takes. */
-export function isDockerHost(value: string): boolean {
-    return dockerHostSchemes.some((scheme) => value.startsWith(scheme) && value.length > scheme.length);
+/** The instances part of the component's arguments. */
+export interface DeploymentArgs {
+    /** Registry image. Default `registry:2`. */
+    image?: string;
+    /** Docker container name. Default: the component's name. */
+    containerName?: string;
+    /** Docker volume holding the registry's data. Default: `<component name>-data`. */
+    dataVolumeName?: string;
+    /**
+     * Keep the data volume when the stack is destroyed or the volume replaced, so that
+     * images survive. Default `true`.
+     */
+    retainDataOnDestroy?: boolean;
+    /**
+     * Docker daemon to deploy to, e.g. `ssh://user@host` or `tcp://host:2376`.
+     * Default: the local daemon (`DOCKER_HOST` or the default socket).
+     */
+    dockerHost?: string;
+    /** Host address the port is published on (`0.0.0.0` for all IPv4 interfaces). Default `0.0.0.0`. */
+    bindAddress?: string;
+    /** Size at which Docker rotates the container's log file (`json-file` `max-size`). Default `10m`. */
+    logMaxSize?: string;
+    /** How many rotated log files Docker keeps (`json-file` `max-file`). Default `3`. */
+    logMaxFiles?: number;
+    /**
+     * Registry instances on several Docker hosts, all with the same config, secret, users and
+     * certificate, sharing the S3 bucket; put a load balancer or DNS round robin at
+     * `hostnames[0]` in front of them. Needs `storage: s3` when more than one. Default: one
+     * instance on `dockerHost`.
+     */
+    instances?: RegistryInstanceArgs[];
 }
 
-export const dockerHostAllowed = `expected a URL starting with ${dockerHostSchemes.join(", ")} (e.g. ssh://user@host)`;
+export const deploymentDefaults = {
+    image: "registry:2",
+    retainDataOnDestroy: true,
+    dockerHost: "",
+    bindAddress: "0.0.0.0",
+    logMaxSize: "10m",
+    logMaxFiles: 3,
+};
 
-/** The listed instances as settings (nothing to default: every key is required). */
-export function resolveInstances(instances: readonly RegistryInstanceArgs[] | undefined): InstanceSettings[] {
-    return (instances ?? []).map((i) => ({ name: i.name, dockerHost: i.dockerHost, hostname: i.hostname }));
+/** Bounds of `logMaxFiles`. */
+export const logMaxFilesRange = { min: 1, max: 100 } as const;
+
+/** Where the registry runs, with defaults filled in. */
+export type DeploymentSettings = typeof deploymentDefaults & {
+    containerName: string;
+    dataVolumeName: string;
+    /** The listed instances; empty for the single instance on `dockerHost`. */
+    instances: InstanceSettings[];
+};
+
+/** Defaults filled in; the container and volume are named after the component `name` unless given. */
+export function resolveDeployment(name: string, args: DeploymentArgs): DeploymentSettings {
+    return {
+        ...withDefaults(deploymentDefaults, args),
+        containerName: args.containerName ?? name,
+        dataVolumeName: args.dataVolumeName ?? `${name}-data`,
+        instances: (args.instances ?? []).map((i) => ({ name: i.name, dockerHost: i.dockerHost, hostname: i.hostname })),
+    };
 }
 
 /**
- * Checks `instances`: names, Docker hosts and hostnames, each unique. `sharedNames` are the
- * `hostnames`, which no instance may repeat; `dockerHost` is the single-instance setting, which
- * cannot be combined with a list.
+ * The instances to declare: the listed ones, or the single instance on `dockerHost`, which keeps
+ * the resource names stacks made before instances existed (so upgrading replaces nothing).
  */
-export function findInstanceProblems(instances: readonly InstanceSettings[], sharedNames: readonly string[], dockerHost: string): string[] {
-    const problems: string[] = [];
-    if (instances.length > 0 && dockerHost !== "") {
-        problems.push(notAllowed("dockerHost", dockerHost, "leave it unset when instances are listed: each instance names its own dockerHost"));
-    }
-    const seen = (list: string[], value: string, i: number) => list.indexOf(value) !== i;
-    const names = instances.map((i) => String(i.name));
-    const hosts = instances.map((i) => String(i.dockerHost));
-    const hostnames = instances.map((i) => String(i.hostname).toLowerCase());
-    const shared = sharedNames.map((h) => String(h).toLowerCase());
-    instances.forEach((instance, i) => {
-        const at = `instances[${i}]${typeof instance.name === "string" && instance.name ? ` (${instance.name})` : ""}`;
-        const bad = (key: string, value: unknown, allowed: string) => problems.push(notAllowed(`${at}.${key}`, value ?? "", allowed));
-        if (typeof instance.name !== "string" || !instanceName.test(instance.name)) {
-            bad("name", instance.name, "expected 1-40 lower-case letters, digits and hyphens (it names the resources)");
-        } else if (seen(names, instance.name, i)) {
-            bad("name", instance.name, "each instance name may be used once");
-        }
-        if (typeof instance.dockerHost !== "string" || !isDockerHost(instance.dockerHost)) {
-            bad("dockerHost", instance.dockerHost, dockerHostAllowed);
-        } else if (seen(hosts, instance.dockerHost, i)) {
-            bad("dockerHost", instance.dockerHost, "each Docker host may run one instance: they would share the container name and port");
-        }
-        if (typeof instance.hostname !== "string" || !(isHostAddress(instance.hostname) || isDnsName(instance.hostname))) {
-            bad("hostname", instance.hostname, "expected this instance's own DNS name or IP address (it goes into the certificate's SANs)");
-        } else if (shared.includes(hostnames[i])) {
-            bad("hostname", instance.hostname, "is one of hostnames; give each instance a name of its own (hostnames are the shared names in front of all instances)");
-        } else if (seen(hostnames, hostnames[i], i)) {
-            bad("hostname", instance.hostname, "each instance needs a hostname of its own");
-        }
-    });
-    return problems;
+export function deployedInstances(s: DeploymentSettings): InstanceSettings[] {
+    return s.instances.length > 0 ? s.instances : [{ name: "", dockerHost: s.dockerHost, hostname: "" }];
 }

@@ -5,9 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { createHash } from "node:crypto";
-import { RegistrySettings } from "../args";
 import { containerPaths, healthcheckCommand, healthcheckTiming, labelKeys, registryLabels } from "./containerLayout";
-import { InstanceSettings } from "./args";
+import type { DeploymentSettings, InstanceSettings } from "./args";
 
 /** The files every instance receives, all identical across instances. */
 export interface RegistryFiles {
@@ -17,20 +16,23 @@ export interface RegistryFiles {
     privateKeyPem: pulumi.Output<string>;
 }
 
+/** What every instance's container is made of, beside the files. */
+export interface InstanceSpec {
+    deployment: DeploymentSettings;
+    /** The registry's port, published on `deployment.bindAddress`. */
+    port: number;
+    /** The debug listener's port, for the health check. */
+    debugPort: number;
+    /** True with filesystem storage: each instance keeps its images in a volume. */
+    dataVolume: boolean;
+}
+
 /** What one instance declared. */
 export interface DeclaredInstance {
     /** The registry container. */
     container: docker.Container;
     /** Only with filesystem storage. */
     volume?: docker.Volume;
-}
-
-/**
- * The instances to declare: the listed ones, or the single instance on `dockerHost`, which keeps
- * the resource names stacks made before instances existed (so upgrading replaces nothing).
- */
-export function deployedInstances(s: RegistrySettings): InstanceSettings[] {
-    return s.instances.length > 0 ? s.instances : [{ name: "", dockerHost: s.dockerHost, hostname: "" }];
 }
 
 /** `<component>-<role>` for the single instance, `<component>-<instance>-<role>` for a listed one. */
@@ -46,12 +48,13 @@ export function instanceResourceName(component: string, instance: InstanceSettin
  */
 export function declareRegistryInstance(
     name: string,
-    s: RegistrySettings,
+    spec: InstanceSpec,
     instance: InstanceSettings,
     files: RegistryFiles,
     parent: pulumi.Resource,
 ): DeclaredInstance {
     const resourceName = (role: string) => instanceResourceName(name, instance, role);
+    const s = spec.deployment;
     const takesOver = instance.name !== "" && s.instances[0]?.name === instance.name;
     const aliases = (role: string) => (takesOver ? { aliases: [{ name: `${name}-${role}` }] } : {});
     // One provider per host: when a dockerHost changes, the replaced resources are deleted
@@ -81,7 +84,7 @@ export function declareRegistryInstance(
     // ignoreChanges: Docker hands back an existing volume of that name with its old labels, and
     // labels force a replacement; a kept volume must be picked up, not replaced on every run.
     const volume =
-        s.storage === "filesystem"
+        spec.dataVolume
             ? new docker.Volume(
                   resourceName("data"),
                   { name: s.dataVolumeName, labels },
@@ -107,10 +110,10 @@ export function declareRegistryInstance(
             name: s.containerName,
             image: image.imageId,
             restart: "unless-stopped",
-            ports: [{ internal: s.port, external: s.port, ip: s.bindAddress, protocol: "tcp" }],
+            ports: [{ internal: spec.port, external: spec.port, ip: s.bindAddress, protocol: "tcp" }],
             volumes: volume ? [{ volumeName: volume.name, containerPath: containerPaths.data }] : [],
             uploads,
-            healthcheck: { tests: healthcheckCommand(s.debugPort), ...healthcheckTiming },
+            healthcheck: { tests: healthcheckCommand(spec.debugPort), ...healthcheckTiming },
             // Wait for the health check, so `pulumi up` fails if the registry cannot start.
             wait: true,
             waitTimeout: 120,

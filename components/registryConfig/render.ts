@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import { containerPaths } from "../instances/containerLayout";
-import { LogLevel } from "../args";
-import { S3Settings } from "../instances/storage";
+import type { S3Settings } from "../instances/storage";
+import type { LogLevel, RegistryConfigSettings } from "./args";
 
 /** Distribution 2.8's `storage.s3` keys. */
 export interface S3DriverConfig {
@@ -73,27 +73,12 @@ export interface RedisInput {
     db: number;
 }
 
-/** What the registry config is made of. */
-export interface RegistryConfigInput {
+/** What the registry config is made of: its own settings, the port, the upload secret, storage and cache. */
+export interface RegistryConfigInput extends RegistryConfigSettings {
     /** Port the registry listens on inside the container (the same number is published). */
     port: number;
-    /** Port of the debug listener inside the container (never published). */
-    debugPort: number;
-    /**
-     * Listen for debug requests on every container interface (for a Prometheus container on
-     * the same Docker network) instead of the container's loopback only.
-     */
-    debugOnNetwork: boolean;
     /** Shared secret that signs upload state; the same on every instance. */
     httpSecret: string;
-    /** Realm of the Basic authentication challenge. */
-    authRealm: string;
-    /** Allowed browser origins (at most one; validated beforehand). */
-    corsOrigins: readonly string[];
-    /** Registry log level. */
-    logLevel: LogLevel;
-    /** Log one line per request. */
-    accessLog: boolean;
     /** Storage driver and its settings. */
     storage: StorageInput;
     /** Redis cache shared by every instance; without it each instance caches in memory. */

@@ -1,5 +1,5 @@
-import { RegistrySettings, TlsKeyAlgorithm } from "../args";
 import { subjectAltNames } from "../shared/hostnames";
+import type { TlsKeyAlgorithm, TlsSettings } from "./args";
 
 /** Key parameters in the tls provider's terms (`tls.PrivateKey` arguments). */
 export interface KeySpec {
@@ -28,9 +28,9 @@ export function keySpec(algorithm: TlsKeyAlgorithm): KeySpec {
 }
 
 /** The CA that signs the server certificate; clients install it. */
-export function caCertificateSpec(s: RegistrySettings): CertificateSpec {
+export function caCertificateSpec(component: string, s: TlsSettings): CertificateSpec {
     return {
-        subject: { commonName: `${s.name} CA`, organization },
+        subject: { commonName: `${component} CA`, organization },
         isCaCertificate: true,
         validityPeriodHours: s.caValidityHours,
         earlyRenewalHours: s.tlsEarlyRenewalHours,
@@ -41,17 +41,16 @@ export function caCertificateSpec(s: RegistrySettings): CertificateSpec {
 }
 
 /**
- * The registry's server certificate, one for every instance. Every hostname and instance
- * hostname goes into the SANs, DNS names and IP addresses apart: clients match SANs only and
- * ignore the Common Name.
+ * The registry's server certificate, one for every instance. Every name clients may use (the
+ * shared hostnames, then each instance's own) goes into the SANs, DNS names and IP addresses
+ * apart: clients match SANs only and ignore the Common Name, which is the first name.
  */
-export function serverCertificateSpec(s: RegistrySettings): CertificateSpec {
-    // The shared names and each instance's own name: a client may reach any of them.
-    const sans = subjectAltNames([...s.hostnames, ...s.instances.map((i) => i.hostname)]);
+export function serverCertificateSpec(s: TlsSettings, names: readonly string[]): CertificateSpec {
+    const sans = subjectAltNames(names);
     // key_encipherment only means something for RSA key exchange.
     const keyUses = s.tlsKeyAlgorithm === "RSA" ? ["digital_signature", "key_encipherment"] : ["digital_signature"];
     return {
-        subject: { commonName: s.hostnames[0], organization },
+        subject: { commonName: names[0], organization },
         isCaCertificate: false,
         validityPeriodHours: s.tlsValidityHours,
         earlyRenewalHours: s.tlsEarlyRenewalHours,

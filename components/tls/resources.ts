@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { RegistrySettings } from "../args";
+import { isGiven } from "../shared/settings";
+import type { TlsArgs, TlsSettings } from "./args";
 import { caCertificateSpec, keySpec, serverCertificateSpec } from "./certificates";
 
 /** The TLS material the registry serves with. */
@@ -19,12 +20,13 @@ const keySecrets = ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"];
 /**
  * Declares a CA and a server certificate signed by it. The tls provider does not renew by
  * itself: `earlyRenewalHours` makes a `pulumi up` inside that window replace the certificate.
+ * `names` are every name clients use; the first is the Common Name.
  */
-export function generateTls(name: string, s: RegistrySettings, parent: pulumi.Resource): RegistryTls {
+export function generateTls(name: string, s: TlsSettings, names: readonly string[], parent: pulumi.Resource): RegistryTls {
     const opts = { parent };
     const key = keySpec(s.tlsKeyAlgorithm);
-    const ca = caCertificateSpec(s);
-    const server = serverCertificateSpec(s);
+    const ca = caCertificateSpec(name, s);
+    const server = serverCertificateSpec(s, names);
 
     const caKey = new tls.PrivateKey(`${name}-ca-key`, key, { ...opts, additionalSecretOutputs: keySecrets });
     const caCert = new tls.SelfSignedCert(`${name}-ca-cert`, { privateKeyPem: caKey.privateKeyPem, ...ca }, opts);
@@ -71,4 +73,11 @@ export function providedTls(
         privateKeyPem: pulumi.secret(privateKey),
         caCertificatePem: pulumi.output(caCertificate),
     };
+}
+
+/** The user's certificate when one is given (validation made sure the key is too), else a generated CA and certificate. */
+export function declareTls(name: string, args: TlsArgs, s: TlsSettings, names: readonly string[], parent: pulumi.Resource): RegistryTls {
+    return isGiven(args.tlsCertificate) && isGiven(args.tlsPrivateKey)
+        ? providedTls(args.tlsCertificate, args.tlsPrivateKey, isGiven(args.tlsCaCertificate) ? args.tlsCaCertificate : undefined)
+        : generateTls(name, s, names, parent);
 }

@@ -18,15 +18,15 @@ function assertOneProblem(args: Partial<PrivateRegistryArgs>, key: string, value
 test("the defaults are valid and match the documented values", () => {
     assert.deepEqual(problemsOf({}), []);
     const s = resolveSettings("registry", { hostnames: ["a.example"] });
-    assert.equal(s.port, 5000);
-    assert.equal(s.debugPort, 5001);
-    assert.deepEqual(s.users, ["admin"]);
-    assert.equal(s.bcryptCost, 4);
-    assert.equal(s.passwordLength, 32);
-    assert.equal(s.image, "registry:2");
-    assert.equal(s.containerName, "registry");
-    assert.equal(s.dataVolumeName, "registry-data");
-    assert.equal(s.retainDataOnDestroy, true);
+    assert.equal(s.endpoint.port, 5000);
+    assert.equal(s.registryConfig.debugPort, 5001);
+    assert.deepEqual(s.credentials.users, ["admin"]);
+    assert.equal(s.credentials.bcryptCost, 4);
+    assert.equal(s.credentials.passwordLength, 32);
+    assert.equal(s.deployment.image, "registry:2");
+    assert.equal(s.deployment.containerName, "registry");
+    assert.equal(s.deployment.dataVolumeName, "registry-data");
+    assert.equal(s.deployment.retainDataOnDestroy, true);
     assert.equal(defaults.tlsEarlyRenewalHours < defaults.tlsValidityHours, true);
 });
 

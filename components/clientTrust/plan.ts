@@ -1,0 +1,116 @@
+/** What one client host should have: the CA files, containerd hosts.toml, logins and daemon.json entries. Pure. */
+import type { ClientRuntime } from "./args";
+
+/**
+ * Where the trust lives on a client host. (daemon.json and the manifests in
+ * /var/lib/private-registry are the script's own business: see clientTrust.sh.)
+ */
+export const trustPaths = {
+    dockerCertsDir: "/etc/docker/certs.d",
+    containerdCertsDir: "/etc/containerd/certs.d",
+} as const;
+
+/** What one client host should trust and do, in plain values. */
+export interface TrustSettings {
+    /** Unique per stack, component and client; names the host-side manifest. See {@link trustOwner}. */
+    owner: string;
+    /** Registry addresses as Docker writes them (`host:port`, `[v6]:port`). */
+    addresses: string[];
+    /** The CA to install; undefined when the registry's certificate is from a public CA. */
+    caCertificatePem: string | undefined;
+    runtimes: ClientRuntime[];
+    /** Registry user to `docker login` with, or "" for none. */
+    dockerLogin: string;
+    /** Legacy: list the addresses in daemon.json's insecure-registries. */
+    insecureRegistry: boolean;
+}
+
+/** A file the script writes: absolute path on the host, octal mode, content. */
+export interface PlannedFile {
+    path: string;
+    mode: string;
+    content: string;
+}
+
+/** Everything the script makes true on the host; the script removes what it owned beyond this. */
+export interface TrustPlan {
+    owner: string;
+    /** Directories to create if missing, parents before children. */
+    dirs: string[];
+    files: PlannedFile[];
+    /** Addresses for daemon.json's insecure-registries (legacy mode). */
+    insecureRegistries: string[];
+    /** Addresses to `docker login` to, as {@link loginUser}. */
+    logins: string[];
+    loginUser: string;
+    /** Set when containerd is configured: the script checks that containerd reads this folder. */
+    containerdCertsDir: string;
+}
+
+const ownerUnsafe = /[^A-Za-z0-9._-]/g;
+
+/** The manifest name of one client's trust: `<project>.<stack>.<component>.<client>`, file-name safe. */
+export function trustOwner(project: string, stack: string, component: string, client: string): string {
+    return [project, stack, component, client].map((part) => part.replace(ownerUnsafe, "_")).join(".");
+}
+
+/**
+ * containerd's `hosts.toml` for one registry address: the server and its CA. The explicit
+ * `[host]` table (not only the top-level `ca`) avoids containerd#10027, where a top-level-only
+ * file was ignored for some lookups.
+ */
+export function renderHostsToml(address: string, caPath: string): string {
+    return [
+        "# Written by the private-registry Pulumi stack; `pulumi destroy` removes it.",
+        `server = "https://${address}"`,
+        "",
+        `[host."https://${address}"]`,
+        '  capabilities = ["pull", "resolve", "push"]',
+        `  ca = "${caPath}"`,
+        "",
+    ].join("\n");
+}
+
+/** The directories, files, logins and daemon.json entries one client host should have. */
+export function planTrust(s: TrustSettings): TrustPlan {
+    const dirs: string[] = [];
+    const files: PlannedFile[] = [];
+    const ca = s.caCertificatePem;
+    const addDir = (path: string) => {
+        if (!dirs.includes(path)) dirs.push(path);
+    };
+    if (ca !== undefined) {
+        const pem = ca.endsWith("\n") ? ca : `${ca}\n`;
+        if (s.runtimes.includes("docker")) {
+            ["/etc/docker", trustPaths.dockerCertsDir].forEach(addDir);
+            for (const address of s.addresses) {
+                // Docker reads every *.crt in certs.d/<host:port>/ as a CA for that registry, per request.
+                addDir(`${trustPaths.dockerCertsDir}/${address}`);
+                files.push({ path: `${trustPaths.dockerCertsDir}/${address}/ca.crt`, mode: "0644", content: pem });
+            }
+        }
+        if (s.runtimes.includes("containerd")) {
+            ["/etc/containerd", trustPaths.containerdCertsDir].forEach(addDir);
+            for (const address of s.addresses) {
+                const dir = `${trustPaths.containerdCertsDir}/${address}`;
+                addDir(dir);
+                files.push({ path: `${dir}/ca.crt`, mode: "0644", content: pem });
+                files.push({ path: `${dir}/hosts.toml`, mode: "0644", content: renderHostsToml(address, `${dir}/ca.crt`) });
+            }
+        }
+    }
+    return {
+        owner: s.owner,
+        dirs,
+        files,
+        insecureRegistries: s.insecureRegistry ? [...s.addresses] : [],
+        logins: s.dockerLogin ? [...s.addresses] : [],
+        loginUser: s.dockerLogin,
+        containerdCertsDir: s.runtimes.includes("containerd") && ca !== undefined ? trustPaths.containerdCertsDir : "",
+    };
+}
+
+/** The plan that wants nothing: running it removes everything the owner wrote. */
+export function emptyPlan(owner: string): TrustPlan {
+    return { owner, dirs: [], files: [], insecureRegistries: [], logins: [], loginUser: "", containerdCertsDir: "" };
+}

@@ -1,0 +1,2 @@
+export { EndpointArgs, EndpointSettings, endpointDefaults, resolveEndpoint } from "./args";
+export { findEndpointProblems } from "./validation";

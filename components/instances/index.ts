@@ -1,0 +1,8 @@
+export { DeploymentArgs, DeploymentSettings, InstanceSettings, RegistryInstanceArgs, deployedInstances, deploymentDefaults, resolveDeployment } from "./args";
+export { findDeploymentProblems } from "./validation";
+export {
+    RedisCacheArgs, RedisSettings, S3Settings, S3StorageArgs, StorageArgs, StorageDriver, StorageSettings,
+    minimumS3ChunkSize, resolveStorage, s3Defaults, storageDefaults,
+} from "./storage";
+export { findStorageProblems } from "./storageValidation";
+export { containerPaths, healthcheckCommand, labelKeys, registryLabels } from "./containerLayout";

@@ -1,0 +1,35 @@
+import type { PrivateRegistryArgs } from "./args";
+import { ClientTrustSettings, resolveClientTrust } from "./clientTrust/args";
+import { CredentialsSettings, resolveCredentials } from "./credentials/args";
+import { EndpointSettings, resolveEndpoint } from "./endpoint/args";
+import { DeploymentSettings, resolveDeployment } from "./instances/args";
+import { resolveStorage, StorageSettings } from "./instances/storage";
+import { RegistryConfigSettings, resolveRegistryConfig } from "./registryConfig/args";
+import { resolveTls, TlsSettings } from "./tls/args";
+
+/** Every setting with its default filled in, by domain; no secrets (only whether they were given). */
+export interface RegistrySettings {
+    /** The component's name. */
+    name: string;
+    endpoint: EndpointSettings;
+    tls: TlsSettings;
+    credentials: CredentialsSettings;
+    registryConfig: RegistryConfigSettings;
+    deployment: DeploymentSettings;
+    storage: StorageSettings;
+    clientTrust: ClientTrustSettings;
+}
+
+/** Each domain resolves its own part; pure, so validation can be tested without Pulumi. */
+export function resolveSettings(name: string, args: PrivateRegistryArgs): RegistrySettings {
+    return {
+        name,
+        endpoint: resolveEndpoint(args),
+        tls: resolveTls(args),
+        credentials: resolveCredentials(args),
+        registryConfig: resolveRegistryConfig(args),
+        deployment: resolveDeployment(name, args),
+        storage: resolveStorage(args),
+        clientTrust: resolveClientTrust(args),
+    };
+}
