@@ -10,6 +10,9 @@ import { clientsFromConfig } from "./clients";
 import { instancesFromConfig } from "./instances";
 import { redisFromConfig, s3FromConfig } from "./storage";
 
+/** Every argument, each read from the stack config (possibly as undefined): a new argument the reader misses fails the build. */
+type EveryArgument = { [K in keyof Required<PrivateRegistryArgs>]: PrivateRegistryArgs[K] };
+
 /**
  * The component's arguments from a stack's config (Pulumi.yaml's defaults overlaid with
  * Pulumi.<stack>.yaml). `protected` is not among them: only the npm stack wrappers read it.
@@ -38,7 +41,7 @@ export function registryArgsFromConfig(config: pulumi.Config): PrivateRegistryAr
         return config.get(key) || undefined;
     }
 
-    return {
+    const args: EveryArgument = {
         hostnames: stringList("hostnames") ?? config.requireObject<string[]>("hostnames"),
         port: config.getNumber("port"),
         bindAddress: config.get("bindAddress"),
@@ -79,4 +82,5 @@ export function registryArgsFromConfig(config: pulumi.Config): PrivateRegistryAr
         redis: redisFromConfig(config.getObject<unknown>("redis")),
         instances: instancesFromConfig(config.getObject<unknown>("instances")),
     };
+    return args;
 }
