@@ -15,7 +15,7 @@ export class GarbageCollectError extends Error {
     }
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The throwaway collector container's name: fixed per registry, so Docker itself refuses a second collection. */
 export const collectorNameOf = (registry: RegistryContainer) => `${registry.name}-gc`;

@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import type { GarbageCollectReport } from "./types";
 
-export const usage = "usage: npm run gc -- --container NAME [--docker-host URL ...] [--stack NAME] [--dry-run] [--delete-untagged] [--purge-uploads] [--json]";
+const usage = "usage: npm run gc -- --container NAME [--docker-host URL ...] [--stack NAME] [--dry-run] [--delete-untagged] [--purge-uploads] [--json]";
 
 export interface GcCommand {
     container: string;

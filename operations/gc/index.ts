@@ -3,11 +3,11 @@
  * loads Pulumi: it drives the docker CLI only.
  */
 export { garbageCollect } from "./garbageCollect";
-export { GarbageCollectError } from "./collectorRun";
 export { GarbageCollectRefused } from "./registryContainer";
+/** @public What garbageCollect throws once it has started; callers may tell it from a refusal. */
+export { GarbageCollectError } from "./collectorRun";
+/** @public garbageCollect's arguments and its report. */
 export type { GarbageCollectOptions, GarbageCollectReport, InstanceRef } from "./types";
+/** @public An entry of GarbageCollectReport.manifestsRemoved. */
 export type { ManifestRef } from "./collector";
-export { readOnlyConfig, writableConfig, isReadOnly } from "./readOnlyMode";
-export { redisCacheOf, flushCommands, flushSucceeded } from "./redisFlush";
-export type { RedisTarget } from "./redisFlush";
-export { tarWithFile, singleFileFromTar } from "./tarFile";
+export { readOnlyConfig, writableConfig } from "./readOnlyMode";

@@ -5,13 +5,13 @@
  */
 import { shortStackName, StackFile } from "./stackFile";
 
-export type StackAction = "preview" | "up" | "destroy" | "check";
+type StackAction = "preview" | "up" | "destroy" | "check";
 const actions: StackAction[] = ["preview", "up", "destroy", "check"];
 
 /** The laptop stack: the only one the wrappers give an empty passphrase by default. */
 export const laptopStack = "dev";
 
-export const stackUsage = [
+const stackUsage = [
     "usage: npm run preview|up|destroy -- [STACK] [--destroy-protected] [PULUMI FLAGS...]",
     "       npm run stack:check -- STACK",
     `STACK defaults to ${laptopStack}; other flags (--yes, --diff, --target URN, ...) go to pulumi unchanged.`,
