@@ -5,14 +5,15 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderRegistry, RenderedRegistry } from "../support/render";
-import { ensureTestUsers, plainUser, reroot, RunResult, startSshd, Sshd, sudoUser } from "../support/sshd";
+import { reroot, RunResult, startSshd, Sshd } from "../support/sshd";
+import { createTestUsers, TestUsers } from "../support/testUsers";
+import { ownedTempDir, reapStaleDirs, startDaemon, stopDaemon } from "../support/daemons";
 
 interface Command {
     create: string;
@@ -49,11 +50,13 @@ async function hostRoot(): Promise<string> {
     return root;
 }
 
-/** A stand-in dockerd: its pid file in the host root, counting the SIGHUPs (reloads) it gets. */
-async function fakeDockerd(root: string): Promise<{ reloads: () => Promise<number>; stop: () => void }> {
-    const log = join(root, "..", `${root.split("/").pop()}-hup.log`);
+/** A stand-in dockerd: its pid file in the host root, counting the SIGHUPs (reloads) it gets (in a dir of its own). */
+async function fakeDockerd(root: string): Promise<{ reloads: () => Promise<number>; stop: () => Promise<void> }> {
+    await reapStaleDirs("trust-hup-");
+    const dir = await ownedTempDir("trust-hup-");
+    const log = join(dir, "hup.log");
     await writeFile(log, "");
-    const proc: ChildProcess = spawn("bash", ["-c", `trap 'echo hup >> ${log}' HUP; while :; do sleep 0.05; done`], { stdio: "ignore" });
+    const proc = startDaemon("bash", ["-c", `trap 'echo hup >> ${log}' HUP; while :; do sleep 0.05; done`], join(dir, "output.log"), { cwd: dir });
     await mkdir(join(root, "var/run"), { recursive: true });
     await writeFile(join(root, "var/run/docker.pid"), `${proc.pid}\n`);
     await new Promise((r) => setTimeout(r, 200));
@@ -63,11 +66,17 @@ async function fakeDockerd(root: string): Promise<{ reloads: () => Promise<numbe
             await new Promise((r) => setTimeout(r, 300));
             return (await readFile(log, "utf8")).split("\n").filter(Boolean).length;
         },
-        stop: () => proc.kill("SIGKILL"),
+        stop: async () => {
+            await stopDaemon(proc, 0);
+            await rm(dir, { recursive: true, force: true });
+        },
     };
 }
 
 describe("client trust scripts over a real sshd, into a host root", () => {
+    let users: TestUsers | undefined;
+    let sudoUser: string;
+    let plainUser: string;
     let sshd: Sshd;
     let rendered: RenderedRegistry;
     const roots: string[] = [];
@@ -85,7 +94,8 @@ describe("client trust scripts over a real sshd, into a host root", () => {
     };
 
     before(async () => {
-        await ensureTestUsers();
+        users = await createTestUsers();
+        ({ sudoUser, plainUser } = users);
         sshd = await startSshd();
         const client = { host: "127.0.0.1", port: sshd.port, hostKey: sshd.hostKey };
         rendered = await renderRegistry({
@@ -123,6 +133,7 @@ describe("client trust scripts over a real sshd, into a host root", () => {
 
     after(async () => {
         await sshd?.stop();
+        await users?.remove();
         for (const root of roots) await rm(root, { recursive: true, force: true });
     });
 
@@ -205,7 +216,7 @@ describe("client trust scripts over a real sshd, into a host root", () => {
             assert.equal(await dockerd.reloads(), 2);
             assert.equal(existsSync(join(root, "var/lib/private-registry")), false, "no manifest left");
         } finally {
-            dockerd.stop();
+            await dockerd.stop();
         }
     });
 
@@ -360,8 +371,12 @@ describe("client trust scripts over a real sshd, into a host root", () => {
         const config = `/home/${sudoUser}/.docker/config.json`;
         const previous = existsSync(config) ? await readFile(config, "utf8") : undefined;
         const theirs = '{\n\t"auths": {\n\t\t"registry.test:5000": {\n\t\t\t"auth": "dGhlaXI6b3du"\n\t\t}\n\t}\n}';
-        await mkdir(`/home/${sudoUser}/.docker`, { recursive: true });
-        await writeFile(config, theirs);
+        // The user's own login, so owned by the user, as `docker login` run by them leaves it.
+        const { uid, gid } = await lstat(`/home/${sudoUser}`);
+        await mkdir(`/home/${sudoUser}/.docker`, { recursive: true, mode: 0o700 });
+        await chown(`/home/${sudoUser}/.docker`, uid, gid);
+        await writeFile(config, theirs, { mode: 0o600 });
+        await chown(config, uid, gid);
         try {
             const root = await newRoot();
             const created = await run(sudoUser, "sudologin", "create", root);

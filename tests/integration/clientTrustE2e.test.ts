@@ -19,7 +19,8 @@ import { startTestRegistry, TestRegistry } from "../support/testRegistry";
 import { forwardIpv6Loopback, freePort } from "../support/net";
 import { runProcess } from "../support/process";
 import { addLoopbackNames, LoopbackNames } from "../support/loopbackNames";
-import { ensureTestUsers, startSshd, Sshd, sudoUser } from "../support/sshd";
+import { startSshd, Sshd } from "../support/sshd";
+import { createTestUsers, TestUsers } from "../support/testUsers";
 
 const unique = `e2e-${process.pid}-${randomBytes(3).toString("hex")}`;
 const name = `registry-${unique}.test`;
@@ -27,6 +28,10 @@ const name = `registry-${unique}.test`;
 const containerdSocket = ["/var/run/docker/containerd/containerd.sock", "/run/containerd/containerd.sock"].find(existsSync) ?? "/run/containerd/containerd.sock";
 
 describe("end to end: Docker and containerd on a client host trust the registry through the component's command", () => {
+    let users: TestUsers | undefined;
+    /** The SSH user: passwordless sudo and the docker group. */
+    let sudoUser: string;
+    let userConfig: string;
     let sshd: Sshd;
     let rendered: RenderedRegistry;
     let deployed: TestRegistry | undefined;
@@ -40,10 +45,11 @@ describe("end to end: Docker and containerd on a client host trust the registry 
     /** The docker CLI with its own config folder, so the tests' logins stay out of root's. */
     const docker = (args: string[], stdin?: string) => runProcess("docker", ["--config", join(work, "docker"), ...args], stdin);
     const login = () => docker(["login", "--username", "admin", "--password-stdin", address], rendered.outputs.passwords.admin);
-    const userConfig = `/home/${sudoUser}/.docker/config.json`;
 
     before(async () => {
-        await ensureTestUsers();
+        users = await createTestUsers();
+        sudoUser = users.sudoUser;
+        userConfig = `/home/${sudoUser}/.docker/config.json`;
         sshd = await startSshd();
         const port = await freePort();
         deployed = await startTestRegistry(unique, port, {
@@ -71,10 +77,14 @@ describe("end to end: Docker and containerd on a client host trust the registry 
     after(async () => {
         if (command && sshd) await sshd.run(sudoUser, command.delete);
         await sshd?.stop();
+        await users?.remove();
         forwarder?.close();
         await names?.remove();
         await deployed?.remove();
         if (ref) await runProcess("docker", ["rmi", "-f", ref]);
+        // containerd's namespace of this test (ctr made it on the first pull), with anything left in it.
+        if (ref) await runProcess("ctr", ["--address", containerdSocket, "--namespace", unique, "images", "rm", ref]);
+        await runProcess("ctr", ["--address", containerdSocket, "namespaces", "rm", unique]);
         if (work) await rm(work, { recursive: true, force: true });
     });
 

@@ -7,6 +7,7 @@ import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { dockerCli } from "./dockerEngine";
+import { runProcess } from "./process";
 
 export interface ContainerState {
     id: string;
@@ -62,6 +63,13 @@ export async function replaceFileInContainer(name: string, path: string, content
     } finally {
         await rm(dir, { recursive: true, force: true });
     }
+}
+
+/** Everything the container logged, stdout and stderr (the registry logs to stderr). */
+export async function containerLogs(name: string): Promise<string> {
+    const result = await runProcess("docker", ["logs", name]);
+    if (result.code !== 0) throw new Error(`docker logs ${name}: ${result.stderr}`);
+    return `${result.stdout}${result.stderr}`;
 }
 
 export async function volumeMountpoint(volume: string): Promise<string> {

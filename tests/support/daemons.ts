@@ -8,6 +8,7 @@ import { closeSync, openSync } from "node:fs";
 import { mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ownerAlive, thisOwner } from "./owner";
 
 /**
  * A temp dir marked with this process (pid and start time), so a later run can tell that its
@@ -15,7 +16,7 @@ import { join } from "node:path";
  */
 export async function ownedTempDir(prefix: string): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), prefix));
-    await writeFile(join(dir, "owner"), `${process.pid} ${await startTime(process.pid)}\n`);
+    await writeFile(join(dir, "owner"), `${thisOwner}\n`);
     return dir;
 }
 
@@ -28,12 +29,12 @@ export async function reapStaleDirs(prefix: string): Promise<void> {
     for (const name of await readdir(tmpdir())) {
         if (!name.startsWith(prefix)) continue;
         const dir = join(tmpdir(), name);
-        const [pid, since] = (await readFile(join(dir, "owner"), "utf8").catch(() => "")).trim().split(" ");
-        if (!since) {
+        const owner = (await readFile(join(dir, "owner"), "utf8").catch(() => "")).trim();
+        if (!owner.includes(" ")) {
             // Being created right now, or its owner died before marking it.
             const age = await stat(dir).then((s) => Date.now() - s.mtimeMs, () => 0);
             if (age < 60_000) continue;
-        } else if ((await startTime(Number(pid))) === since) {
+        } else if (ownerAlive(owner)) {
             continue;
         }
         const users = await processesUsing(dir);
@@ -47,12 +48,6 @@ export async function reapStaleDirs(prefix: string): Promise<void> {
         for (let i = 0; i < 100 && (await processesUsing(dir)).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
         await rm(dir, { recursive: true, force: true });
     }
-}
-
-/** Field 22 of /proc/<pid>/stat: tells a live process from a later one with the same pid. */
-async function startTime(pid: number): Promise<string> {
-    const text = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-    return text.slice(text.lastIndexOf(")") + 2).split(" ")[19] ?? "";
 }
 
 async function processesUsing(dir: string): Promise<number[]> {

@@ -35,6 +35,15 @@ export interface RequestOptions {
     auth?: boolean;
 }
 
+/**
+ * A request the server answered by resetting the connection before its answer arrived: what
+ * Distribution does to a request it refuses without reading the body (it answers, then closes
+ * the connection with the body unread), when the client is still sending that body.
+ */
+export interface ConnectionReset {
+    reset: NodeJS.ErrnoException;
+}
+
 /** The `code`s of a Distribution error body (`{"errors":[{"code":...}]}`); [] for anything else. */
 export function errorCodes(res: ApiResponse): string[] {
     try {
@@ -86,6 +95,17 @@ export class RegistryApi {
         });
     }
 
+    /** `request`, except that a connection reset (ECONNRESET, EPIPE) is returned as a {@link ConnectionReset}, not thrown. */
+    async requestOrReset(method: string, target: string, options: RequestOptions = {}): Promise<ApiResponse | ConnectionReset> {
+        try {
+            return await this.request(method, target, options);
+        } catch (e) {
+            const code = (e as NodeJS.ErrnoException).code;
+            if (code === "ECONNRESET" || code === "EPIPE") return { reset: e as NodeJS.ErrnoException };
+            throw e;
+        }
+    }
+
     /** The digest the registry serves for repo:tag as a schema 2 manifest, or undefined (with the status). */
     async manifestDigest(repo: string, reference: string): Promise<{ status: number; digest: string | undefined }> {
         const res = await this.request("HEAD", `/v2/${repo}/manifests/${reference}`, { headers: { Accept: mediaTypes.manifestV2 } });
@@ -102,10 +122,12 @@ export class RegistryApi {
 
     /** PATCH one chunk at `offset` of a chunked upload. */
     uploadChunk(location: string, chunk: Buffer, offset: number): Promise<ApiResponse> {
-        return this.request("PATCH", location, {
-            body: chunk,
-            headers: { "Content-Type": "application/octet-stream", "Content-Range": `${offset}-${offset + chunk.length - 1}` },
-        });
+        return this.request("PATCH", location, chunkRequest(chunk, offset));
+    }
+
+    /** {@link uploadChunk} to an upload the registry may refuse: a reset while sending the chunk is returned, not thrown. */
+    uploadChunkOrReset(location: string, chunk: Buffer, offset: number): Promise<ApiResponse | ConnectionReset> {
+        return this.requestOrReset("PATCH", location, chunkRequest(chunk, offset));
     }
 
     /** PUT <location>&digest=: completes an upload, optionally with a last piece of data. */
@@ -142,4 +164,8 @@ export class RegistryApi {
         if (parsed.origin !== this.origin) throw new Error(`${url} is not on ${this.origin}`);
         return `${parsed.pathname}${parsed.search}`;
     }
+}
+
+function chunkRequest(chunk: Buffer, offset: number): RequestOptions {
+    return { body: chunk, headers: { "Content-Type": "application/octet-stream", "Content-Range": `${offset}-${offset + chunk.length - 1}` } };
 }

@@ -3,21 +3,18 @@
  * OpenSSH client to run commands through it the way the command provider does: the command
  * string goes to the user's login shell, stdin carries what the resource's `stdin` holds.
  */
-import { execFile, spawn, ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile, chmod } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { execFile } from "node:child_process";
+import { readFile, rm, writeFile, chmod } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { ownedTempDir, reapStaleDirs, startDaemon, stopDaemon } from "./daemons";
 import { freePort } from "./net";
 import { RunResult, runProcess } from "./process";
 
 export { RunResult };
 
 const exec = promisify(execFile);
-
-/** Test users: one with passwordless sudo (and the docker group), one with neither. */
-export const sudoUser = "prtrust-sudo";
-export const plainUser = "prtrust-plain";
+const dirPrefix = "trust-sshd-";
 
 export interface Sshd {
     port: number;
@@ -27,23 +24,13 @@ export interface Sshd {
     hostKey: string;
     /** Runs a command string as `user` over SSH, with `stdin`. */
     run(user: string, command: string, stdin?: string): Promise<RunResult>;
+    /** Stops sshd and removes its dir. */
     stop(): Promise<void>;
 }
 
-/** Creates the test users if missing: unlocked (key login only), bash, a home. Idempotent. */
-export async function ensureTestUsers(): Promise<void> {
-    for (const user of [sudoUser, plainUser]) {
-        const known = await exec("id", ["-u", user]).then(() => true, () => false);
-        if (!known) await exec("useradd", ["--create-home", "--shell", "/bin/bash", user]);
-        // "*": no password, but not locked; sshd refuses key logins to locked accounts.
-        await exec("usermod", ["-p", "*", user]);
-    }
-    await exec("usermod", ["-aG", "docker", sudoUser]).catch(() => undefined);
-    await writeFile(`/etc/sudoers.d/${sudoUser}`, `${sudoUser} ALL=(ALL) NOPASSWD: ALL\n`, { mode: 0o440 });
-}
-
 export async function startSshd(): Promise<Sshd> {
-    const dir = await mkdtemp(join(tmpdir(), "trust-sshd-"));
+    await reapStaleDirs(dirPrefix);
+    const dir = await ownedTempDir(dirPrefix);
     await chmod(dir, 0o755);
     await exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "host_key")]);
     await exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "client_key")]);
@@ -71,19 +58,27 @@ export async function startSshd(): Promise<Sshd> {
             "",
         ].join("\n"),
     );
+    // sshd's privilege separation dir (the package's own, normally made by its service).
     await exec("mkdir", ["-p", "/run/sshd"]);
-    const daemon: ChildProcess = spawn("/usr/sbin/sshd", ["-D", "-e", "-f", join(dir, "sshd_config")], { stdio: ["ignore", "ignore", "pipe"] });
-    let log = "";
-    daemon.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
+    const output = join(dir, "sshd.log");
+    // Its own process group, killed at exit; a run killed before `stop` is reaped by the next (its dir is on the command line).
+    const daemon = startDaemon("/usr/sbin/sshd", ["-D", "-e", "-f", join(dir, "sshd_config")], output);
+    const stop = async () => {
+        await stopDaemon(daemon, 5_000);
+        await rm(dir, { recursive: true, force: true });
+    };
+    try {
         const started = Date.now();
-        const poll = () => {
-            if (log.includes("Server listening")) resolve();
-            else if (daemon.exitCode !== null || Date.now() - started > 10_000) reject(new Error(`sshd did not start:\n${log}`));
-            else setTimeout(poll, 50);
-        };
-        poll();
-    });
+        for (;;) {
+            const log = await readFile(output, "utf8").catch(() => "");
+            if (log.includes("Server listening")) break;
+            if (daemon.exitCode !== null || daemon.signalCode !== null || Date.now() - started > 10_000) throw new Error(`sshd did not start:\n${log}`);
+            await new Promise((r) => setTimeout(r, 50));
+        }
+    } catch (e) {
+        await stop();
+        throw e;
+    }
     await writeFile(join(dir, "known_hosts"), `[127.0.0.1]:${port} ${hostKey}\n`);
 
     const run = (user: string, command: string, stdin = ""): Promise<RunResult> =>
@@ -108,11 +103,7 @@ export async function startSshd(): Promise<Sshd> {
         privateKey: await readFile(join(dir, "client_key"), "utf8"),
         hostKey,
         run,
-        stop: async () => {
-            daemon.kill();
-            await new Promise((resolve) => (daemon.exitCode !== null ? resolve(undefined) : daemon.once("exit", resolve)));
-            await rm(dir, { recursive: true, force: true });
-        },
+        stop,
     };
 }
 
