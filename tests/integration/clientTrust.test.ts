@@ -8,12 +8,11 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderRegistry, RenderedRegistry } from "../support/render";
 import { reroot, RunResult, startSshd, Sshd } from "../support/sshd";
 import { createTestUsers, TestUsers } from "../support/testUsers";
-import { ownedTempDir, reapStaleDirs, startDaemon, stopDaemon } from "../support/daemons";
+import { freshTempDir, ownedTempDir, reapStaleDirs, startDaemon, stopDaemon } from "../support/daemons";
 
 interface Command {
     create: string;
@@ -43,8 +42,8 @@ async function snapshot(root: string): Promise<Record<string, string>> {
 }
 
 /** A host root as a real host has it: /etc and /var/lib exist. */
-async function hostRoot(): Promise<string> {
-    const root = await mkdtemp(join(tmpdir(), "trust-root-"));
+async function hostRoot(parent: string): Promise<string> {
+    const root = await mkdtemp(join(parent, "root-"));
     await mkdir(join(root, "etc"), { recursive: true });
     await mkdir(join(root, "var/lib"), { recursive: true });
     return root;
@@ -79,7 +78,8 @@ describe("client trust scripts over a real sshd, into a host root", () => {
     let plainUser: string;
     let sshd: Sshd;
     let rendered: RenderedRegistry;
-    const roots: string[] = [];
+    /** Every host root of these tests is in here. */
+    let rootsDir: string | undefined;
     const commands = new Map<string, Command>();
     let loginPassword: string;
     const commandOf = (client: string) => commands.get(client)!;
@@ -87,13 +87,10 @@ describe("client trust scripts over a real sshd, into a host root", () => {
         const c = commandOf(client);
         return sshd.run(user, reroot(c[action], root), c.stdin);
     };
-    const newRoot = async () => {
-        const root = await hostRoot();
-        roots.push(root);
-        return root;
-    };
+    const newRoot = () => hostRoot(rootsDir!);
 
     before(async () => {
+        rootsDir = await freshTempDir("trust-roots-");
         users = await createTestUsers();
         ({ sudoUser, plainUser } = users);
         sshd = await startSshd();
@@ -134,7 +131,7 @@ describe("client trust scripts over a real sshd, into a host root", () => {
     after(async () => {
         await sshd?.stop();
         await users?.remove();
-        for (const root of roots) await rm(root, { recursive: true, force: true });
+        if (rootsDir) await rm(rootsDir, { recursive: true, force: true });
     });
 
     test("create writes the CA for every address and runtime with the right modes; a second run changes nothing; delete removes only ours", async () => {

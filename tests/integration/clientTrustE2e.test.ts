@@ -8,11 +8,9 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, copyFile } from "node:fs/promises";
+import { mkdir, readFile, rm, copyFile } from "node:fs/promises";
 import { Server } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RenderedRegistry } from "../support/render";
 import { startTestRegistry, TestRegistry } from "../support/testRegistry";
@@ -21,11 +19,12 @@ import { runProcess } from "../support/process";
 import { addLoopbackNames, LoopbackNames } from "../support/loopbackNames";
 import { startSshd, Sshd } from "../support/sshd";
 import { createTestUsers, TestUsers } from "../support/testUsers";
+import { uniqueName } from "../support/owner";
+import { containerdSocket, ownerLabelChange } from "../support/dockerLeftovers";
+import { freshTempDir } from "../support/daemons";
 
-const unique = `e2e-${process.pid}-${randomBytes(3).toString("hex")}`;
+const unique = uniqueName("e2e");
 const name = `registry-${unique}.test`;
-// dockerd's own containerd when it started one, else the system's.
-const containerdSocket = ["/var/run/docker/containerd/containerd.sock", "/run/containerd/containerd.sock"].find(existsSync) ?? "/run/containerd/containerd.sock";
 
 describe("end to end: Docker and containerd on a client host trust the registry through the component's command", () => {
     let users: TestUsers | undefined;
@@ -66,11 +65,11 @@ describe("end to end: Docker and containerd on a client host trust the registry 
         forwarder = await forwardIpv6Loopback(port);
         names = await addLoopbackNames([name]);
 
-        // A one-binary test image: busybox, imported (no pull from anywhere).
-        work = await mkdtemp(join(tmpdir(), "trust-e2e-"));
+        // A one-binary test image: busybox, imported (no pull from anywhere), with its owner label.
+        work = await freshTempDir("trust-e2e-");
         await mkdir(join(work, "rootfs/bin"), { recursive: true });
         await copyFile("/bin/busybox", join(work, "rootfs/bin/busybox"));
-        const imported = await runProcess("bash", ["-c", `tar -C ${join(work, "rootfs")} -c . | docker import - ${ref}`]);
+        const imported = await runProcess("bash", ["-c", 'tar -C "$1" -c . | docker import "$2" "$3" - "$4"', "import", join(work, "rootfs"), ...ownerLabelChange, ref]);
         assert.equal(imported.code, 0, imported.stderr);
     });
 

@@ -7,9 +7,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { garbageCollect, GarbageCollectRefused } from "../../operations/gc";
 import { dockerCli } from "../support/dockerEngine";
@@ -18,8 +16,10 @@ import { freePort } from "../support/net";
 import { runProcess } from "../support/process";
 import { mediaTypes, RegistryApi } from "../support/registryApi";
 import { startTestRegistry, testImage, TestRegistry } from "../support/testRegistry";
+import { uniqueName } from "../support/owner";
+import { freshTempDir } from "../support/daemons";
 
-const unique = `gc-${process.pid}-${randomBytes(3).toString("hex")}`;
+const unique = uniqueName("gc");
 
 describe("safe garbage collection of a deployed registry", () => {
     let deployed: TestRegistry;
@@ -44,7 +44,7 @@ describe("safe garbage collection of a deployed registry", () => {
     const images: Record<"keep" | "gone" | "other", StoredImage> = {} as never;
 
     before(async () => {
-        work = await mkdtemp(join(tmpdir(), "registry-gc-"));
+        work = await freshTempDir("gc-work-");
         const port = await freePort();
         address = `127.0.0.1:${port}`;
         deployed = await startTestRegistry(unique, port, { hostnames: ["127.0.0.1"] });

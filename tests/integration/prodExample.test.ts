@@ -7,9 +7,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,9 +16,11 @@ import { curl } from "../support/curl";
 import { freePort } from "../support/net";
 import { projectName, stackConfig, stackFiles, useStackConfig } from "../support/stackFiles";
 import { startTestRegistry, TestRegistry } from "../support/testRegistry";
+import { uniqueName } from "../support/owner";
+import { freshTempDir } from "../support/daemons";
 
 const exec = promisify(execFile);
-const unique = `prod-${process.pid}-${randomBytes(3).toString("hex")}`;
+const unique = uniqueName("prod");
 let deployed: TestRegistry | undefined;
 let work: string;
 let port: number;
@@ -33,7 +33,7 @@ before(async () => {
     hostname = prod.hostnames[0] as string;
     port = await freePort();
     deployed = await startTestRegistry(unique, port, prod);
-    work = await mkdtemp(join(tmpdir(), "prod-example-"));
+    work = await freshTempDir("prod-example-");
     await writeFile(join(work, "root.pem"), deployed.rendered.outputs.caCertificatePem!);
 });
 

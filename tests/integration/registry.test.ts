@@ -8,8 +8,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { RenderedRegistry } from "../support/render";
@@ -18,10 +17,12 @@ import { startTestRegistry, testImage as image, TestRegistry } from "../support/
 import { curl } from "../support/curl";
 import { freePort } from "../support/net";
 import { runProcess } from "../support/process";
+import { uniqueName } from "../support/owner";
+import { freshTempDir } from "../support/daemons";
 
 const exec = promisify(execFile);
 const hostname = "registry.test";
-const unique = `it-${process.pid}-${randomBytes(3).toString("hex")}`;
+const unique = uniqueName("it");
 
 describe("the deployed registry, on the real Docker engine and Distribution 2.8.2", () => {
     let rendered: RenderedRegistry;
@@ -40,7 +41,7 @@ describe("the deployed registry, on the real Docker engine and Distribution 2.8.
         deployed = await startTestRegistry(unique, port, { hostnames: [hostname, "127.0.0.1"] });
         ({ rendered, container } = deployed);
 
-        work = await mkdtemp(join(tmpdir(), "registry-it-"));
+        work = await freshTempDir("registry-it-");
         caFile = join(work, "ca.pem");
         await writeFile(caFile, rendered.outputs.caCertificatePem!);
         base = `https://${hostname}:${port}`;

@@ -10,8 +10,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { containerPaths } from "../../components/instances/containerLayout";
 import { ContainerInputs, dockerCli, runContainer, waitForHealth } from "../support/dockerEngine";
@@ -22,11 +21,13 @@ import { errorCodes, mediaTypes, RegistryApi, responseSummary, sha256Digest } fr
 import { freePort } from "../support/net";
 import { renderRegistry } from "../support/render";
 import { startTestRegistry, TestRegistry } from "../support/testRegistry";
+import { uniqueName } from "../support/owner";
+import { freshTempDir } from "../support/daemons";
 
 /** `docker diff`, sorted (its order varies from call to call). */
 const containerDiff = async (name: string) => (await dockerCli("diff", name)).split("\n").sort();
 
-const unique = `rel-${process.pid}-${randomBytes(3).toString("hex")}`;
+const unique = uniqueName("rel");
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
@@ -69,7 +70,7 @@ describe("reliability: nothing stored is lost (real Docker engine, Distribution 
         address = deployed.rendered.outputs.address;
         const { passwords, caCertificatePem } = deployed.rendered.outputs;
         api = new RegistryApi(port, caCertificatePem!, { user: "admin", password: passwords.admin });
-        work = await mkdtemp(join(tmpdir(), "reliability-"));
+        work = await freshTempDir("reliability-work-");
         cli = new DockerCli(join(work, "docker"));
         await cli.login(address, "ci", passwords.ci);
         for (let i = 0; i < 3; i++) await pushNew();

@@ -7,8 +7,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ContainerInputs, dockerCli } from "../support/dockerEngine";
 import { assertImagesPull, DockerCli, StoredImage } from "../support/images";
@@ -18,8 +17,10 @@ import { ApiResponse, errorCodes, RegistryApi, responseSummary, sha256Digest } f
 import { freePort } from "../support/net";
 import { garbageCollect } from "../../operations/gc";
 import { startTestRegistry } from "../support/testRegistry";
+import { uniqueName } from "../support/owner";
+import { freshTempDir } from "../support/daemons";
 
-const unique = `relfull-${process.pid}-${randomBytes(3).toString("hex")}`;
+const unique = uniqueName("relfull");
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
@@ -54,7 +55,7 @@ describe("5. full disk: a push that does not fit fails cleanly, and nothing stor
 
         address = rendered.outputs.address;
         api = new RegistryApi(port, rendered.outputs.caCertificatePem!, { user: "admin", password: rendered.outputs.passwords.admin });
-        work = await mkdtemp(join(tmpdir(), "reliability-full-"));
+        work = await freshTempDir("full-disk-work-");
         cli = new DockerCli(join(work, "docker"));
         await cli.login(address, "ci", rendered.outputs.passwords.ci);
         for (const n of [1, 2]) {

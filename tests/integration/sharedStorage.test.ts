@@ -7,8 +7,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PrivateRegistryArgs } from "../../components";
 import { garbageCollect, readOnlyConfig, writableConfig } from "../../operations/gc";
@@ -26,10 +25,13 @@ import { SharedInstance, startSharedInstances } from "../support/sharedInstances
 import { testImage } from "../support/testRegistry";
 import { runProcess } from "../support/process";
 import { curl } from "../support/curl";
+import { uniqueName } from "../support/owner";
+import { danglingAnonymousVolumes } from "../support/dockerLeftovers";
+import { freshTempDir } from "../support/daemons";
 import { containerPaths } from "../../components";
 import type { Server } from "node:net";
 
-const unique = `s3-${process.pid}-${randomBytes(3).toString("hex")}`;
+const unique = uniqueName("s3");
 const shared = `registry-${unique}.test`;
 const nameOf = (instance: string) => `${instance}-${unique}.test`;
 const MiB = 1024 * 1024;
@@ -64,11 +66,14 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
     let work: string;
     let cli: DockerCli;
     const pushed: StoredImage[] = [];
+    /** Anonymous volumes before the tests: see `after`. */
+    let volumesBefore: Set<string> | undefined;
     /** `name:port` of an instance as the docker CLI reaches it: a ::1-only name, forwarded to its loopback port. */
     const dockerAddress = (instance: SharedInstance) => `${nameOf(instance.name)}:${instance.port}`;
 
     before(async () => {
         await requireDockerAndImage(testImage);
+        volumesBefore = await danglingAnonymousVolumes();
         const t0 = Date.now();
         s3 = await startCephRgw({ log: (m) => console.log(`# ceph: ${m}`) });
         redis = await startRedis();
@@ -83,7 +88,7 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
             forwarders.push(await forwardIpv6Loopback(instance.port));
             await names.trust(dockerAddress(instance), rendered.outputs.caCertificatePem!);
         }
-        work = await mkdtemp(join(tmpdir(), "shared-storage-"));
+        work = await freshTempDir("shared-storage-");
         cli = new DockerCli(join(work, "docker"));
     });
 
@@ -95,6 +100,13 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
         await s3?.stop();
         await redis?.stop();
         if (work) await rm(work, { recursive: true, force: true });
+        // The collection's lock containers (operations/gc) are removed without -v, which leaves
+        // the anonymous volume the image's VOLUME gave each of them: removed here, and reported.
+        if (volumesBefore) {
+            const left = [...(await danglingAnonymousVolumes())].filter((v) => !volumesBefore!.has(v));
+            if (left.length > 0) console.log(`# ${left.length} anonymous volume(s) left by the collection's lock containers; removing them`);
+            for (const volume of left) await dockerCli("volume", "rm", volume).catch(() => undefined);
+        }
     });
 
     test("the instances run byte-identical files, and their storage is the bucket", async () => {
@@ -248,7 +260,7 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
             );
             assert.equal(`${await dockerCli("exec", a.container, "cat", containerPaths.config)}\n`, rendered.outputs.registryConfig, "a was not touched");
         } finally {
-            await dockerCli("rm", "-f", `${b.container}-gc-lock`);
+            await dockerCli("rm", "-f", "-v", `${b.container}-gc-lock`);
         }
 
         const messages: string[] = [];

@@ -3,11 +3,11 @@
  * kill its main process, swap a file in it, and snapshot its data volume.
  */
 import { createHash } from "node:crypto";
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { dockerCli } from "./dockerEngine";
 import { runProcess } from "./process";
+import { freshTempDir } from "./daemons";
 
 export interface ContainerState {
     id: string;
@@ -54,7 +54,7 @@ export async function killMainProcess(name: string): Promise<ContainerState> {
 
 /** Replaces one file in the container (mode kept as given, owner root), as `docker cp` does. */
 export async function replaceFileInContainer(name: string, path: string, content: string, mode = 0o600): Promise<void> {
-    const dir = await mkdtemp(join(tmpdir(), "reliability-file-"));
+    const dir = await freshTempDir("container-file-");
     try {
         const local = join(dir, "file");
         await writeFile(local, content);

@@ -1,8 +1,8 @@
 /** The real curl as the HTTP client: status, headers and body of one request. */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { freshTempDir } from "./daemons";
 
 export interface CurlResult {
     /** curl's exit code: 0, or e.g. 60 for a certificate that does not verify. */
@@ -14,7 +14,7 @@ export interface CurlResult {
 }
 
 export async function curl(args: string[], body?: Buffer): Promise<CurlResult> {
-    const dir = await mkdtemp(join(tmpdir(), "curl-"));
+    const dir = await freshTempDir("curl-");
     try {
         const extra: string[] = [];
         if (body !== undefined) {

@@ -110,3 +110,9 @@ export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
         // Already gone.
     }
 }
+
+/** A temp dir of this run's own (see `ownedTempDir`), once those of `prefix` that killed runs left are gone. */
+export async function freshTempDir(prefix: string): Promise<string> {
+    await reapStaleDirs(prefix);
+    return ownedTempDir(prefix);
+}

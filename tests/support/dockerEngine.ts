@@ -6,12 +6,12 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { request } from "node:http";
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
+import { freshTempDir } from "./daemons";
 
 const exec = promisify(execFile);
 export type ContainerInputs = pulumi.Unwrap<docker.ContainerArgs>;
@@ -91,7 +91,7 @@ export async function tarIntoDocker(dir: string, ...args: string[]): Promise<voi
 
 /** Copies uploads into a created container the provider's way: one tar extracted at `/`. */
 async function upload(container: string, uploads: NonNullable<ContainerInputs["uploads"]>): Promise<void> {
-    const staging = await mkdtemp(join(tmpdir(), "registry-uploads-"));
+    const staging = await freshTempDir("registry-uploads-");
     try {
         for (const u of uploads) {
             const path = join(staging, u.file);
@@ -135,9 +135,13 @@ export async function waitForHealth(name: string, withinMs: number): Promise<voi
     throw new Error(`container ${name} not healthy after ${withinMs} ms (status ${status}); logs:\n${logs}`);
 }
 
-/** Removes a container and volume if they exist (stale ones from an earlier run, or ours); S3 instances have no volume. */
+/**
+ * Removes a container and volume if they exist (stale ones from an earlier run, or ours); S3
+ * instances have no volume. `-v`: the anonymous volume the image's VOLUME gave a container
+ * without a data volume goes with it.
+ */
 export async function removeContainerAndVolume(container: string, volume: string | undefined): Promise<void> {
-    await dockerCli("rm", "-f", container).catch(() => undefined);
+    await dockerCli("rm", "-f", "-v", container).catch(() => undefined);
     if (volume !== undefined) await dockerCli("volume", "rm", "-f", volume).catch(() => undefined);
 }
 

@@ -6,11 +6,12 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { tarIntoDocker } from "./dockerEngine";
+import { dockerCli, tarIntoDocker } from "./dockerEngine";
+import { ownerLabelChange } from "./dockerLeftovers";
 import { runProcess, RunResult } from "./process";
+import { freshTempDir } from "./daemons";
 
 /** An image in the registry, with the manifest digest `docker push` reported for it. */
 export interface StoredImage {
@@ -27,13 +28,13 @@ function splitRef(ref: string): { repo: string; tag: string } {
     return { repo: m[1], tag: m[2] };
 }
 
-/** Imports an image holding `bytes` random bytes (one layer) under `ref`. */
+/** Imports an image holding `bytes` random bytes (one layer) under `ref`, labelled with its owner (removed by a later run if this one is killed). */
 async function importRandomImage(ref: string, bytes: number): Promise<void> {
-    const dir = await mkdtemp(join(tmpdir(), "reliability-image-"));
+    const dir = await freshTempDir("test-image-");
     try {
         await writeFile(join(dir, "data"), randomBytes(bytes));
         await writeFile(join(dir, "ref"), `${ref}\n`);
-        await tarIntoDocker(dir, "import", "-", ref);
+        await tarIntoDocker(dir, "import", ...ownerLabelChange, "-", ref);
     } finally {
         await rm(dir, { recursive: true, force: true });
     }
@@ -41,6 +42,8 @@ async function importRandomImage(ref: string, bytes: number): Promise<void> {
 
 export class DockerCli {
     private readonly created = new Set<string>();
+    /** Image IDs: an image whose tag moved to a newer one is left untagged, so removing by reference would miss it. */
+    private readonly imageIds = new Set<string>();
 
     constructor(private readonly configDir: string) {}
 
@@ -57,6 +60,7 @@ export class DockerCli {
     async importImage(ref: string, bytes: number): Promise<void> {
         this.created.add(ref);
         await importRandomImage(ref, bytes);
+        await this.rememberId(ref);
     }
 
     /** `docker push`; returns the manifest digest it reported. */
@@ -77,6 +81,7 @@ export class DockerCli {
         const digest = /^Digest: (sha256:[0-9a-f]{64})$/m.exec(result.stdout)?.[1];
         if (result.code !== 0 || !digest) throw new Error(`docker pull ${ref} failed (exit ${result.code}): ${result.stdout}\n${result.stderr}`);
         if (!/^Status: Downloaded newer image/m.test(result.stdout)) throw new Error(`docker pull ${ref} did not download: ${result.stdout}`);
+        await this.rememberId(ref);
         return digest;
     }
 
@@ -120,9 +125,14 @@ export class DockerCli {
         await this.run(["rmi", "-f", ref]);
     }
 
-    /** Removes every image this client imported or pulled. */
+    /** Removes every image this client imported or pulled, tagged or not any more. */
     async removeAll(): Promise<void> {
         for (const ref of this.created) await this.removeLocal(ref);
+        for (const id of this.imageIds) await this.run(["rmi", "-f", id]);
+    }
+
+    private async rememberId(ref: string): Promise<void> {
+        this.imageIds.add(await dockerCli("image", "inspect", "-f", "{{.Id}}", ref));
     }
 }
 

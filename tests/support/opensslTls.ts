@@ -4,12 +4,12 @@
  * LocallySignedCert, so the registry can be started with TLS material of the same specification.
  */
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as tls from "@pulumi/tls";
+import { freshTempDir } from "./daemons";
 
 const run = promisify(execFile);
 
@@ -24,7 +24,7 @@ const keyUsageNames: Record<string, string> = {
 const extendedKeyUsageNames: Record<string, string> = { server_auth: "serverAuth", client_auth: "clientAuth" };
 
 async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
-    const dir = await mkdtemp(join(tmpdir(), "registry-tls-"));
+    const dir = await freshTempDir("registry-tls-");
     try {
         return await work(dir);
     } finally {

@@ -9,6 +9,7 @@
  */
 import { healthcheckCommand } from "../../components";
 import { ContainerInputs, dockerCli, removeContainerAndVolume, runContainer } from "./dockerEngine";
+import { removeDockerLeftovers } from "./dockerLeftovers";
 import { freePort } from "./net";
 import { RegistryApi } from "./registryApi";
 import { RenderedRegistry } from "./render";
@@ -41,6 +42,7 @@ export function inputsForThisMachine(rendered: RenderedRegistry, instance: strin
 
 /** Starts every instance of `rendered` (all of `rendered.outputs.instances`) at once; returns when each is healthy. */
 export async function startSharedInstances(rendered: RenderedRegistry, unique: string, user = "admin"): Promise<SharedInstance[]> {
+    await removeDockerLeftovers();
     // Ports one after another (two free-port probes at once could be handed the same port), then
     // the starts together: Docker's first health probe comes one interval (10 s) after a start.
     const planned: { name: string; port: number; debugPort: number }[] = [];

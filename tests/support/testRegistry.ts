@@ -4,6 +4,7 @@
  */
 import type { PrivateRegistryArgs } from "../../components";
 import { ContainerInputs, dockerCli, removeContainerAndVolume, requireDockerAndImage, runContainer } from "./dockerEngine";
+import { removeDockerLeftovers } from "./dockerLeftovers";
 import { renderRegistry, RenderedRegistry } from "./render";
 
 export const testImage = process.env.REGISTRY_TEST_IMAGE ?? "private-registry-test/registry:2.8.2";
@@ -36,6 +37,7 @@ export interface StartOptions {
 /** `unique` names the container and volume; `args` add to the defaults (users admin and ci). */
 export async function startTestRegistry(unique: string, port: number, args: Omit<PrivateRegistryArgs, "port">, options: StartOptions = {}): Promise<TestRegistry> {
     await requireDockerAndImage(testImage);
+    await removeDockerLeftovers();
     const rendered = await renderRegistry(testRegistryArgs(unique, port, args), { tls: "openssl" });
     const container = rendered.mocks.inputsOf("registry-container") as ContainerInputs;
     const volume = rendered.outputs.dataVolumeName;

@@ -1,0 +1,52 @@
+/**
+ * What killed runs left in the Docker engine and its containerd: containers and volumes named
+ * with a `uniqueName` (owner.ts) whose process is gone (a container with a restart policy even comes
+ * back when dockerd restarts, and keeps its loopback port), test images whose owner label names
+ * a gone process, and containerd namespaces of gone runs. Removed once per process, before the
+ * first test registry starts; what live runs own is never touched.
+ */
+import { existsSync } from "node:fs";
+import { dockerCli } from "./dockerEngine";
+import { madeByGoneRun, ownerAlive, thisOwner } from "./owner";
+import { runProcess } from "./process";
+
+/** The label test images carry: the owner ("<pid> <start time>") that imported them. */
+export const ownerLabel = "private-registry-tests.owner";
+/** `docker import -c` instructions that give an image the owner label. */
+export const ownerLabelChange = ["-c", `LABEL ${ownerLabel}="${thisOwner}"`];
+
+/** dockerd's own containerd when it started one, else the system's. */
+export const containerdSocket = ["/var/run/docker/containerd/containerd.sock", "/run/containerd/containerd.sock"].find(existsSync) ?? "/run/containerd/containerd.sock";
+
+let once: Promise<void> | undefined;
+
+export function removeDockerLeftovers(): Promise<void> {
+    once ??= (async () => {
+        const lines = async (...args: string[]) => (await dockerCli(...args)).split("\n").filter(Boolean);
+        for (const name of await lines("ps", "-a", "--format", "{{.Names}}")) {
+            if (madeByGoneRun(name)) await dockerCli("rm", "-f", "-v", name).catch(() => undefined);
+        }
+        for (const name of await lines("volume", "ls", "--format", "{{.Name}}")) {
+            if (madeByGoneRun(name)) await dockerCli("volume", "rm", "-f", name).catch(() => undefined);
+        }
+        for (const id of new Set(await lines("images", "-q", "--no-trunc", "--filter", `label=${ownerLabel}`))) {
+            const owner = await dockerCli("image", "inspect", "-f", `{{index .Config.Labels "${ownerLabel}"}}`, id).catch(() => "");
+            if (owner && !ownerAlive(owner)) await dockerCli("rmi", "-f", id).catch(() => undefined);
+        }
+        const ctr = (...args: string[]) => runProcess("ctr", ["--address", containerdSocket, ...args]);
+        const namespaces = await ctr("namespaces", "ls", "-q");
+        for (const namespace of namespaces.code === 0 ? namespaces.stdout.split("\n").filter(Boolean) : []) {
+            if (!madeByGoneRun(namespace)) continue;
+            const images = await ctr("--namespace", namespace, "images", "ls", "-q");
+            for (const ref of images.stdout.split("\n").filter(Boolean)) await ctr("--namespace", namespace, "images", "rm", ref);
+            await ctr("namespaces", "rm", namespace);
+        }
+    })();
+    return once;
+}
+
+/** Volumes no container uses that Docker named itself (an image's VOLUME without a named volume): nobody's by name. */
+export async function danglingAnonymousVolumes(): Promise<Set<string>> {
+    const names = (await dockerCli("volume", "ls", "-q", "--filter", "dangling=true")).split("\n");
+    return new Set(names.filter((name) => /^[0-9a-f]{64}$/.test(name)));
+}
