@@ -153,7 +153,7 @@ export function planStackCommand(command: StackCommand, file: StackFile, env: St
     } else if (!file.exists) {
         throw new StackRefused(
             `${file.fileName} does not exist. Create the environment first: pulumi stack init ${stack}, then ` +
-                `pulumi config set --stack ${stack} --path 'hostnames[0]' registry.example.com (README.md, "Add an environment")`,
+                `pulumi config set --stack ${stack} --path 'hostnames[0]' registry.example.com (docs/environments-and-ci.md, "Add an environment")`,
         );
     }
 
