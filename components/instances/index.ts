@@ -2,7 +2,7 @@ export { DeploymentArgs, DeploymentSettings, InstanceSettings, RegistryInstanceA
 export { findDeploymentProblems } from "./validation";
 export {
     RedisCacheArgs, RedisSettings, S3Settings, S3StorageArgs, StorageArgs, StorageDriver, StorageSettings,
-    minimumS3ChunkSize, resolveStorage, s3Defaults, storageDefaults,
+    minimumS3ChunkSize, redisDefaults, resolveStorage, s3Defaults, storageDefaults,
 } from "./storage";
 export { findStorageProblems } from "./storageValidation";
 export { containerPaths, healthcheckCommand, labelKeys, registryLabels } from "./containerLayout";

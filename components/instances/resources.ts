@@ -36,7 +36,7 @@ export interface DeclaredInstance {
 }
 
 /** `<component>-<role>` for the single instance, `<component>-<instance>-<role>` for a listed one. */
-export function instanceResourceName(component: string, instance: InstanceSettings, role: string): string {
+function instanceResourceName(component: string, instance: InstanceSettings, role: string): string {
     return instance.name ? `${component}-${instance.name}-${role}` : `${component}-${role}`;
 }
 

@@ -1,3 +1,3 @@
 export { LogLevel, RegistryConfigArgs, RegistryConfigSettings, registryConfigDefaults, resolveRegistryConfig } from "./args";
 export { findRegistryConfigProblems } from "./validation";
-export { DistributionConfig, RegistryConfigInput, buildRegistryConfig, renderRegistryConfig } from "./render";
+export { DistributionConfig, RedisConfig, RedisInput, RegistryConfigInput, S3DriverConfig, StorageInput, buildRegistryConfig, renderRegistryConfig } from "./render";

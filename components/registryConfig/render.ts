@@ -86,7 +86,7 @@ export interface RegistryConfigInput extends RegistryConfigSettings {
 }
 
 /** CORS headers for a web UI at `origin`; credentials are only allowed for a named origin. */
-export function corsHeaders(origin: string): Record<string, string[]> {
+function corsHeaders(origin: string): Record<string, string[]> {
     const headers: Record<string, string[]> = {
         "Access-Control-Allow-Origin": [origin],
         "Access-Control-Allow-Methods": ["HEAD", "GET", "OPTIONS", "DELETE"],

@@ -20,7 +20,7 @@ export interface CertificateSpec {
     ipAddresses: string[];
 }
 
-export const organization = "private-registry";
+const organization = "private-registry";
 
 /** ECDSA P-256 by default; RSA at 3072 bits (NIST's recommendation past 2030). */
 export function keySpec(algorithm: TlsKeyAlgorithm): KeySpec {

@@ -22,7 +22,7 @@ const keySecrets = ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"];
  * itself: `earlyRenewalHours` makes a `pulumi up` inside that window replace the certificate.
  * `names` are every name clients use; the first is the Common Name.
  */
-export function generateTls(name: string, s: TlsSettings, names: readonly string[], parent: pulumi.Resource): RegistryTls {
+function generateTls(name: string, s: TlsSettings, names: readonly string[], parent: pulumi.Resource): RegistryTls {
     const opts = { parent };
     const key = keySpec(s.tlsKeyAlgorithm);
     const ca = caCertificateSpec(name, s);
@@ -63,7 +63,7 @@ export function generateTls(name: string, s: TlsSettings, names: readonly string
 }
 
 /** Wraps a user-provided certificate and key; no CA is generated. */
-export function providedTls(
+function providedTls(
     certificate: pulumi.Input<string>,
     privateKey: pulumi.Input<string>,
     caCertificate: pulumi.Input<string> | undefined,

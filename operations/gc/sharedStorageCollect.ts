@@ -115,7 +115,8 @@ async function takeLocks(instances: Instance[]): Promise<Instance[]> {
 }
 
 async function releaseLocks(locks: Instance[]): Promise<void> {
-    for (const i of locks) await i.docker.run(["rm", "-f", lockNameOf(i.registry)]);
+    // -v: the lock is made from the registry image, whose VOLUME gives it an anonymous volume.
+    for (const i of locks) await i.docker.run(["rm", "-f", "-v", lockNameOf(i.registry)]);
 }
 
 /** Every instance read-only, the collection, the cache flush, every instance back read-write. */
