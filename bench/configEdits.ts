@@ -6,7 +6,7 @@
 import { parse, stringify } from "yaml";
 import type { DistributionConfig } from "../components/registryConfig/render";
 import { containerPaths } from "../components/instances/containerLayout";
-import type { ContainerInputs } from "../tests/support/dockerEngine";
+import type { ContainerInputs } from "../tests/kit/registry/container";
 
 /** The rendered config, with the parts the edits remove or add made optional. */
 export type EditableConfig = Omit<DistributionConfig, "auth" | "http"> & {

@@ -1,6 +1,6 @@
 /**
  * The registry under test: the component rendered with real (openssl) certificates, and its
- * exact container inputs run on the local Docker engine, as tests/support/testRegistry.ts
+ * exact container inputs run on the local Docker engine, as tests/kit/registry/testRegistry.ts
  * startTestRegistry does (same arguments). Rendering and running are split here so that several
  * containers can start at once (renders share one mock monitor and must not overlap).
  */
@@ -8,9 +8,10 @@ import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PrivateRegistryArgs } from "../components";
-import { ContainerInputs, dockerCli, removeContainerAndVolume, requireDockerAndImage, runContainer } from "../tests/support/dockerEngine";
-import { renderRegistry, RenderedRegistry } from "../tests/support/render";
-import { testImage, testRegistryArgs } from "../tests/support/testRegistry";
+import { ContainerInputs, removeContainerAndVolume, runContainer } from "../tests/kit/registry/container";
+import { dockerCli, requireDockerAndImage } from "../tests/kit/docker";
+import { renderRegistry, RenderedRegistry } from "../tests/kit/render/render";
+import { testImage, testRegistryArgs } from "../tests/kit/registry/testRegistry";
 import { onCleanup } from "./cleanup";
 import { ConfigEdit, withEditedConfig } from "./configEdits";
 import { removeStaleNamespaces } from "./netns";

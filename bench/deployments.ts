@@ -7,7 +7,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { containerPaths } from "../components/instances/containerLayout";
-import { freePort } from "../tests/support/net";
+import { freePort } from "../tests/kit/host/net";
 import { startBareRegistry } from "./bareRegistry";
 import { dropAuth, dropTls, EditableConfig, enableHttp2, listenOn, uploadContent } from "./configEdits";
 import { comparisonCosts, costId, costLabel, defaultCost, htpasswdCosts } from "./costs";

@@ -1,18 +1,17 @@
-/** The real docker CLI as the registry client, with a config directory of its own per registry. */
+/** The real docker CLI (the kit's) as the registry client, with a config directory of its own per registry, timed. */
 import { mkdtemp } from "node:fs/promises";
 import { join } from "node:path";
-import { dockerCli } from "../tests/support/dockerEngine";
-import { DockerCli } from "../tests/support/images";
+import { Docker, dockerCli } from "../tests/kit/docker";
 import type { Endpoint } from "./deploy";
 
 export interface DockerClient {
-    cli: DockerCli;
+    cli: Docker;
     registry: string;
 }
 
 /** A `--config` directory, logged in when the registry has credentials. 127.0.0.1 registries are insecure to Docker, so no CA is installed. */
 export async function dockerClientFor(ep: Endpoint, workDir: string): Promise<DockerClient> {
-    const cli = new DockerCli(await mkdtemp(join(workDir, "docker-config-")));
+    const cli = new Docker(await mkdtemp(join(workDir, "docker-config-")));
     const registry = `127.0.0.1:${ep.port}`;
     if (ep.credentials) await cli.login(registry, ep.credentials.user, ep.credentials.password);
     return { cli, registry };

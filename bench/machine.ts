@@ -3,8 +3,8 @@ import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import { promisify } from "node:util";
-import { dockerCli } from "../tests/support/dockerEngine";
-import { testImage } from "../tests/support/testRegistry";
+import { dockerCli } from "../tests/kit/docker";
+import { testImage } from "../tests/kit/registry/testRegistry";
 import { registryBinary } from "./bareRegistry";
 
 const exec = promisify(execFile);

@@ -9,8 +9,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Docker engine, Debian's docker-registry and the registry:2 stand-in image.
-bash "$here/../tests/support/provision.sh"
-. "$here/../tests/support/packages.sh"
+bash "$here/../tests/kit/provision.sh"
+. "$here/../tests/kit/packages.sh"
 
 packages=(nginx golang-go curl coreutils ceph-mon ceph-osd radosgw ceph-common)
 mapfile -t missing < <(missing_packages "${packages[@]}")

@@ -6,7 +6,7 @@
  */
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { dockerCli } from "../tests/support/dockerEngine";
+import { dockerCli } from "../tests/kit/docker";
 import { onCleanup } from "./cleanup";
 import { allCosts, comparisonCosts, costId, costLabel, defaultCost } from "./costs";
 import type { Endpoint } from "./deploy";

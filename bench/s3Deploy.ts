@@ -1,19 +1,19 @@
 /**
  * What the s3 suite measures: a throwaway single-node Ceph RADOS gateway on 127.0.0.1
- * (tests/support/cephRgw.ts) with one bucket, and the component rendered with `storage: s3` and
+ * (tests/kit/services/cephRgw.ts) with one bucket, and the component rendered with `storage: s3` and
  * two instances over that bucket, each run from its exact container inputs on this engine
- * (tests/support/sharedInstances.ts: host network, since the gateway is on loopback, and its
+ * (tests/kit/registry/sharedInstances.ts: host network, since the gateway is on loopback, and its
  * own loopback port). Everything is removed at cleanup, on an error and on Ctrl-C.
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { PrivateRegistryArgs } from "../components";
-import { startCephRgw, S3Server } from "../tests/support/cephRgw";
-import { removeContainerAndVolume } from "../tests/support/dockerEngine";
-import { renderRegistry, RenderedRegistry } from "../tests/support/render";
-import { inputsForThisMachine, startSharedInstances } from "../tests/support/sharedInstances";
-import { testImage } from "../tests/support/testRegistry";
+import { startCephRgw, S3Server } from "../tests/kit/services/cephRgw";
+import { removeContainerAndVolume } from "../tests/kit/registry/container";
+import { renderRegistry, RenderedRegistry } from "../tests/kit/render/render";
+import { inputsForThisMachine, startSharedInstances } from "../tests/kit/registry/sharedInstances";
+import { testImage } from "../tests/kit/registry/testRegistry";
 import { onCleanup } from "./cleanup";
 import type { EditableConfig } from "./configEdits";
 import { benchHostnames, Endpoint, runId } from "./deploy";

@@ -2,13 +2,13 @@
 import { spawnSync } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import { join } from "node:path";
-import { dockerCli } from "../tests/support/dockerEngine";
-import { testImage } from "../tests/support/testRegistry";
+import { dockerCli } from "../tests/kit/docker";
+import { testImage } from "../tests/kit/registry/testRegistry";
 import { registryBinary } from "./bareRegistry";
 import { dockerProxyBinary } from "./dockerProxy";
 import type { Suite } from "./options";
 
-/** What tests/support/cephRgw.ts runs: the s3 suite's single-node Ceph with its S3 gateway. */
+/** What tests/kit/services/cephRgw.ts runs: the s3 suite's single-node Ceph with its S3 gateway. */
 const cephPrograms = ["monmaptool", "ceph-mon", "ceph-osd", "radosgw", "radosgw-admin", "ceph"];
 
 const onPath = (program: string) => spawnSync("sh", ["-c", `command -v ${program}`]).status === 0;

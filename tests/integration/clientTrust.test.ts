@@ -9,10 +9,13 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { renderRegistry, RenderedRegistry } from "../support/render";
-import { reroot, RunResult, startSshd, Sshd } from "../support/sshd";
-import { createTestUsers, TestUsers } from "../support/testUsers";
-import { freshTempDir, ownedTempDir, reapStaleDirs, startDaemon, stopDaemon } from "../support/daemons";
+import { renderRegistry, RenderedRegistry } from "../kit/render/render";
+import { reroot } from "../kit/render/reroot";
+import { RunResult } from "../kit/host/process";
+import { startSshd, Sshd } from "../kit/services/sshd";
+import { createTestUsers, TestUsers } from "../kit/host/testUsers";
+import { freshTempDir, ownedTempDir, reapStaleDirs } from "../kit/host/tempDirs";
+import { startDaemon, stopDaemon } from "../kit/services/daemons";
 
 interface Command {
     create: string;

@@ -12,16 +12,17 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, copyFile } from "node:fs/promises";
 import { Server } from "node:net";
 import { join } from "node:path";
-import { RenderedRegistry } from "../support/render";
-import { startTestRegistry, TestRegistry } from "../support/testRegistry";
-import { forwardIpv6Loopback, freePort } from "../support/net";
-import { runProcess } from "../support/process";
-import { addLoopbackNames, LoopbackNames } from "../support/loopbackNames";
-import { startSshd, Sshd } from "../support/sshd";
-import { createTestUsers, TestUsers } from "../support/testUsers";
-import { uniqueName } from "../support/owner";
-import { containerdSocket, ownerLabelChange } from "../support/dockerLeftovers";
-import { freshTempDir } from "../support/daemons";
+import { Docker, docker as hostDocker } from "../kit/docker";
+import { RenderedRegistry } from "../kit/render/render";
+import { startTestRegistry, TestRegistry } from "../kit/registry/testRegistry";
+import { forwardIpv6Loopback, freePort } from "../kit/host/net";
+import { runProcess } from "../kit/host/process";
+import { addLoopbackNames, LoopbackNames } from "../kit/host/loopbackNames";
+import { startSshd, Sshd } from "../kit/services/sshd";
+import { createTestUsers, TestUsers } from "../kit/host/testUsers";
+import { uniqueName } from "../kit/host/owner";
+import { containerdSocket, ownerLabelChange } from "../kit/registry/leftovers";
+import { freshTempDir } from "../kit/host/tempDirs";
 
 const unique = uniqueName("e2e");
 const name = `registry-${unique}.test`;
@@ -42,7 +43,7 @@ describe("end to end: Docker and containerd on a client host trust the registry 
     let work: string;
     let command: { create: string; delete: string; stdin: string };
     /** The docker CLI with its own config folder, so the tests' logins stay out of root's. */
-    const docker = (args: string[], stdin?: string) => runProcess("docker", ["--config", join(work, "docker"), ...args], stdin);
+    const docker = (args: string[], stdin?: string) => new Docker(join(work, "docker")).run(args, stdin);
     const login = () => docker(["login", "--username", "admin", "--password-stdin", address], rendered.outputs.passwords.admin);
 
     before(async () => {
@@ -80,7 +81,7 @@ describe("end to end: Docker and containerd on a client host trust the registry 
         forwarder?.close();
         await names?.remove();
         await deployed?.remove();
-        if (ref) await runProcess("docker", ["rmi", "-f", ref]);
+        if (ref) await hostDocker.run(["rmi", "-f", ref]);
         // containerd's namespace of this test (ctr made it on the first pull), with anything left in it.
         if (ref) await runProcess("ctr", ["--address", containerdSocket, "--namespace", unique, "images", "rm", ref]);
         await runProcess("ctr", ["--address", containerdSocket, "namespaces", "rm", unique]);
@@ -113,7 +114,7 @@ describe("end to end: Docker and containerd on a client host trust the registry 
         // The host's own login: the SSH user pulls without logging in.
         const auths = JSON.parse(await readFile(userConfig, "utf8")).auths as Record<string, unknown>;
         assert.ok(address in auths, "the SSH user's Docker config has the registry");
-        await runProcess("docker", ["rmi", ref]);
+        await hostDocker.run(["rmi", ref]);
         const userPull = await runProcess("sudo", ["-n", "-u", sudoUser, "-H", "docker", "pull", ref]);
         assert.equal(userPull.code, 0, userPull.stderr);
 

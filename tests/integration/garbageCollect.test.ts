@@ -10,14 +10,14 @@ import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { garbageCollect, GarbageCollectRefused } from "../../operations/gc";
-import { dockerCli } from "../support/dockerEngine";
-import { assertImagesPull, DockerCli, StoredImage } from "../support/images";
-import { freePort } from "../support/net";
-import { runProcess } from "../support/process";
-import { mediaTypes, RegistryApi } from "../support/registryApi";
-import { startTestRegistry, testImage, TestRegistry } from "../support/testRegistry";
-import { uniqueName } from "../support/owner";
-import { freshTempDir } from "../support/daemons";
+import { dockerCli } from "../kit/docker";
+import { assertImagesPull, ImageClient, StoredImage } from "../kit/registry/imageClient";
+import { freePort } from "../kit/host/net";
+import { runProcess } from "../kit/host/process";
+import { mediaTypes, RegistryApi } from "../kit/registry/api";
+import { startTestRegistry, testImage, TestRegistry } from "../kit/registry/testRegistry";
+import { uniqueName } from "../kit/host/owner";
+import { freshTempDir } from "../kit/host/tempDirs";
 
 const unique = uniqueName("gc");
 
@@ -25,7 +25,7 @@ describe("safe garbage collection of a deployed registry", () => {
     let deployed: TestRegistry;
     let work: string;
     let address: string;
-    let cli: DockerCli;
+    let cli: ImageClient;
     let api: RegistryApi;
     const stray = `registry-${unique}-stray`;
     /** Removes the local copy and pulls; the pull's exit code, digest and output. */
@@ -50,7 +50,7 @@ describe("safe garbage collection of a deployed registry", () => {
         deployed = await startTestRegistry(unique, port, { hostnames: ["127.0.0.1"] });
         const { caCertificatePem, passwords } = deployed.rendered.outputs;
         api = new RegistryApi(port, caCertificatePem!, { user: "admin", password: passwords.admin });
-        cli = new DockerCli(join(work, "docker"));
+        cli = new ImageClient(join(work, "docker"));
         // Docker treats 127.0.0.0/8 as insecure and skips TLS checks: fine here, trust is tested elsewhere.
         await cli.login(address, "admin", passwords.admin);
         for (const [key, ref] of [["keep", `${address}/gc/app:keep`], ["gone", `${address}/gc/app:gone`], ["other", `${address}/gc/other:v1`]] as const) {

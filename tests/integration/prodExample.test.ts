@@ -12,12 +12,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { registryArgsFromConfig } from "../../program";
-import { curl } from "../support/curl";
-import { freePort } from "../support/net";
-import { projectName, stackConfig, stackFiles, useStackConfig } from "../support/stackFiles";
-import { startTestRegistry, TestRegistry } from "../support/testRegistry";
-import { uniqueName } from "../support/owner";
-import { freshTempDir } from "../support/daemons";
+import { curl } from "../kit/registry/curl";
+import { freePort } from "../kit/host/net";
+import { projectName, stackConfig, stackFiles, useStackConfig } from "../kit/stack/stackFiles";
+import { startTestRegistry, TestRegistry } from "../kit/registry/testRegistry";
+import { uniqueName } from "../kit/host/owner";
+import { freshTempDir } from "../kit/host/tempDirs";
 
 const exec = promisify(execFile);
 const unique = uniqueName("prod");

@@ -13,16 +13,18 @@ import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { containerPaths } from "../../components/instances/containerLayout";
-import { ContainerInputs, dockerCli, runContainer, waitForHealth } from "../support/dockerEngine";
-import { assertImagesPull, DockerCli, StoredImage } from "../support/images";
-import { containerLogs, containerState, killMainProcess, replaceFileInContainer, snapshotStoredFiles, volumeMountpoint, waitFor } from "../support/containerOps";
-import { paddedSchema2Manifest, schema2Manifest, signedSchema1Manifest, Descriptor } from "../support/manifests";
-import { errorCodes, mediaTypes, RegistryApi, responseSummary, sha256Digest } from "../support/registryApi";
-import { freePort } from "../support/net";
-import { renderRegistry } from "../support/render";
-import { startTestRegistry, TestRegistry } from "../support/testRegistry";
-import { uniqueName } from "../support/owner";
-import { freshTempDir } from "../support/daemons";
+import { ContainerInputs, runContainer, waitForHealth } from "../kit/registry/container";
+import { dockerCli } from "../kit/docker";
+import { assertImagesPull, ImageClient, StoredImage } from "../kit/registry/imageClient";
+import { containerLogs, containerState, killMainProcess, replaceFileInContainer, waitFor } from "../kit/registry/containerOps";
+import { snapshotStoredFiles, volumeMountpoint } from "../kit/registry/storedFiles";
+import { paddedSchema2Manifest, schema2Manifest, signedSchema1Manifest, Descriptor } from "../kit/registry/manifests";
+import { errorCodes, mediaTypes, RegistryApi, responseSummary, sha256Digest } from "../kit/registry/api";
+import { freePort } from "../kit/host/net";
+import { renderRegistry } from "../kit/render/render";
+import { startTestRegistry, TestRegistry } from "../kit/registry/testRegistry";
+import { uniqueName } from "../kit/host/owner";
+import { freshTempDir } from "../kit/host/tempDirs";
 
 /** `docker diff`, sorted (its order varies from call to call). */
 const containerDiff = async (name: string) => (await dockerCli("diff", name)).split("\n").sort();
@@ -38,7 +40,7 @@ describe("reliability: nothing stored is lost (real Docker engine, Distribution 
     let name: string;
     let address: string;
     let api: RegistryApi;
-    let cli: DockerCli;
+    let cli: ImageClient;
     let work: string;
     /** Provider outputs of the first deployment, as Pulumi state holds them for the next `up`. */
     let state: Map<string, Record<string, unknown>>;
@@ -71,7 +73,7 @@ describe("reliability: nothing stored is lost (real Docker engine, Distribution 
         const { passwords, caCertificatePem } = deployed.rendered.outputs;
         api = new RegistryApi(port, caCertificatePem!, { user: "admin", password: passwords.admin });
         work = await freshTempDir("reliability-work-");
-        cli = new DockerCli(join(work, "docker"));
+        cli = new ImageClient(join(work, "docker"));
         await cli.login(address, "ci", passwords.ci);
         for (let i = 0; i < 3; i++) await pushNew();
     });

@@ -9,16 +9,18 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ContainerInputs, dockerCli } from "../support/dockerEngine";
-import { assertImagesPull, DockerCli, StoredImage } from "../support/images";
-import { containerState, uploadStateFiles } from "../support/containerOps";
-import { createTmpfsVolume, TmpfsVolume } from "../support/hostTmpfs";
-import { ApiResponse, errorCodes, RegistryApi, responseSummary, sha256Digest } from "../support/registryApi";
-import { freePort } from "../support/net";
+import { ContainerInputs } from "../kit/registry/container";
+import { dockerCli } from "../kit/docker";
+import { assertImagesPull, ImageClient, StoredImage } from "../kit/registry/imageClient";
+import { containerState } from "../kit/registry/containerOps";
+import { uploadStateFiles } from "../kit/registry/storedFiles";
+import { createTmpfsVolume, TmpfsVolume } from "../kit/host/tmpfsVolume";
+import { ApiResponse, errorCodes, RegistryApi, responseSummary, sha256Digest } from "../kit/registry/api";
+import { freePort } from "../kit/host/net";
 import { garbageCollect } from "../../operations/gc";
-import { startTestRegistry } from "../support/testRegistry";
-import { uniqueName } from "../support/owner";
-import { freshTempDir } from "../support/daemons";
+import { startTestRegistry } from "../kit/registry/testRegistry";
+import { uniqueName } from "../kit/host/owner";
+import { freshTempDir } from "../kit/host/tempDirs";
 
 const unique = uniqueName("relfull");
 const KiB = 1024;
@@ -35,7 +37,7 @@ describe("5. full disk: a push that does not fit fails cleanly, and nothing stor
     let name: string;
     let disk: TmpfsVolume | undefined;
     let api: RegistryApi;
-    let cli: DockerCli;
+    let cli: ImageClient;
     let work: string;
     let address: string;
     const stored: StoredImage[] = [];
@@ -56,7 +58,7 @@ describe("5. full disk: a push that does not fit fails cleanly, and nothing stor
         address = rendered.outputs.address;
         api = new RegistryApi(port, rendered.outputs.caCertificatePem!, { user: "admin", password: rendered.outputs.passwords.admin });
         work = await freshTempDir("full-disk-work-");
-        cli = new DockerCli(join(work, "docker"));
+        cli = new ImageClient(join(work, "docker"));
         await cli.login(address, "ci", rendered.outputs.passwords.ci);
         for (const n of [1, 2]) {
             const ref = `${address}/${unique}/earlier-${n}:v1`;

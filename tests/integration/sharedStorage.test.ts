@@ -11,23 +11,22 @@ import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PrivateRegistryArgs } from "../../components";
 import { garbageCollect, readOnlyConfig, writableConfig } from "../../operations/gc";
-import { startCephRgw, S3Server } from "../support/cephRgw";
-import { replaceFileInContainer } from "../support/containerOps";
-import { dockerCli, requireDockerAndImage } from "../support/dockerEngine";
-import { DockerCli, StoredImage } from "../support/images";
-import { addLoopbackNames, LoopbackNames } from "../support/loopbackNames";
-import { forwardIpv6Loopback, freePort } from "../support/net";
-import { startRedis } from "../support/redisServer";
-import { errorCodes, responseSummary, sha256Digest } from "../support/registryApi";
-import { renderRegistry, RenderedRegistry, uploadedFiles } from "../support/render";
-import { startRoundRobinFront } from "../support/roundRobinFront";
-import { SharedInstance, startSharedInstances } from "../support/sharedInstances";
-import { testImage } from "../support/testRegistry";
-import { runProcess } from "../support/process";
-import { curl } from "../support/curl";
-import { uniqueName } from "../support/owner";
-import { danglingAnonymousVolumes } from "../support/dockerLeftovers";
-import { freshTempDir } from "../support/daemons";
+import { startCephRgw, S3Server } from "../kit/services/cephRgw";
+import { replaceFileInContainer } from "../kit/registry/containerOps";
+import { docker, dockerCli, requireDockerAndImage } from "../kit/docker";
+import { ImageClient, StoredImage } from "../kit/registry/imageClient";
+import { addLoopbackNames, LoopbackNames } from "../kit/host/loopbackNames";
+import { forwardIpv6Loopback, freePort } from "../kit/host/net";
+import { startRedis } from "../kit/services/redis";
+import { errorCodes, responseSummary, sha256Digest } from "../kit/registry/api";
+import { renderRegistry, RenderedRegistry, uploadedFiles } from "../kit/render/render";
+import { startRoundRobinFront } from "../kit/services/roundRobinFront";
+import { SharedInstance, startSharedInstances } from "../kit/registry/sharedInstances";
+import { testImage } from "../kit/registry/testRegistry";
+import { curl } from "../kit/registry/curl";
+import { uniqueName } from "../kit/host/owner";
+import { danglingAnonymousVolumes } from "../kit/registry/leftovers";
+import { freshTempDir } from "../kit/host/tempDirs";
 import { containerPaths } from "../../components";
 import type { Server } from "node:net";
 
@@ -64,7 +63,7 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
     let names: LoopbackNames;
     const forwarders: Server[] = [];
     let work: string;
-    let cli: DockerCli;
+    let cli: ImageClient;
     const pushed: StoredImage[] = [];
     /** Anonymous volumes before the tests: see `after`. */
     let volumesBefore: Set<string> | undefined;
@@ -89,7 +88,7 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
             await names.trust(dockerAddress(instance), rendered.outputs.caCertificatePem!);
         }
         work = await freshTempDir("shared-storage-");
-        cli = new DockerCli(join(work, "docker"));
+        cli = new ImageClient(join(work, "docker"));
     });
 
     after(async () => {
@@ -100,11 +99,11 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
         await s3?.stop();
         await redis?.stop();
         if (work) await rm(work, { recursive: true, force: true });
-        // The collection's lock containers (operations/gc) are removed without -v, which leaves
-        // the anonymous volume the image's VOLUME gave each of them: removed here, and reported.
+        // Anonymous volumes (an image's VOLUME) of containers removed without -v, such as the
+        // collection's lock containers once left: removed here, and reported.
         if (volumesBefore) {
             const left = [...(await danglingAnonymousVolumes())].filter((v) => !volumesBefore!.has(v));
-            if (left.length > 0) console.log(`# ${left.length} anonymous volume(s) left by the collection's lock containers; removing them`);
+            if (left.length > 0) console.log(`# ${left.length} anonymous volume(s) left behind; removing them`);
             for (const volume of left) await dockerCli("volume", "rm", volume).catch(() => undefined);
         }
     });
@@ -175,7 +174,7 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
         const foreign = await c.api.uploadChunk(String(part.headers.location).replace(a.api.origin, c.api.origin), randomBytes(MiB), 5 * MiB);
         assert.equal(foreign.status, 404, responseSummary(foreign));
         assert.deepEqual(errorCodes(foreign), ["BLOB_UPLOAD_INVALID"]);
-        const logs = await runProcess("docker", ["logs", c.container]);
+        const logs = await docker.run(["logs", c.container]);
         assert.match(logs.stderr, /invalid secret/, "c's log says why");
         for (const instance of [c, d]) await instance.remove();
     });

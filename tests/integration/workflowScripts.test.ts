@@ -5,12 +5,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { allSteps } from "../support/workflows";
+import { allSteps } from "../kit/stack/workflows";
 
 /** shellcheck's findings for one script, run as GitHub runs `shell: bash` (bash -e -o pipefail). */
 function shellcheck(script: string): string {
     const run = spawnSync("shellcheck", ["--shell=bash", "--format=gcc", "-"], { input: `set -eo pipefail\n${script}`, encoding: "utf8" });
-    if (run.error) throw new Error(`shellcheck is missing (bash tests/support/provision.sh installs it): ${run.error.message}`);
+    if (run.error) throw new Error(`shellcheck is missing (bash tests/kit/provision.sh installs it): ${run.error.message}`);
     return run.stdout.trim();
 }
 

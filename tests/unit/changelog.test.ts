@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { projectDir } from "../support/stackFiles";
+import { projectDir } from "../kit/stack/stackFiles";
 
 test("package.json's version is CHANGELOG.md's newest release; Unreleased comes first; versions only go down", () => {
     const { version } = JSON.parse(readFileSync(join(projectDir, "package.json"), "utf8")) as { version: string };

@@ -5,9 +5,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { renderRegistry } from "../support/render";
-import { valueOf } from "../support/mocks";
-import { plainStrings, reveal, secretSignature } from "../support/secrets";
+import { renderRegistry } from "../kit/render/render";
+import { valueOf } from "../kit/render/mocks";
+import { plainStrings, reveal, secretSignature } from "../kit/render/secrets";
 import {
     findProblems,
     planTrust,

@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { parse } from "yaml";
 import { compareSync, getRounds } from "bcryptjs";
 import { createHash } from "node:crypto";
-import { currentMocks, renderRegistry, uploadedFiles } from "../support/render";
-import { ContainerInputs } from "../support/dockerEngine";
-import { isSecret } from "../support/mocks";
-import { isSecretEnvelope, plainStrings } from "../support/secrets";
+import { currentMocks, renderRegistry, uploadedFiles } from "../kit/render/render";
+import { ContainerInputs } from "../kit/registry/container";
+import { isSecret } from "../kit/render/mocks";
+import { isSecretEnvelope, plainStrings } from "../kit/render/secrets";
 import { containerPaths, RegistryConfigError } from "../../components";
 
 const componentType = "registry:index:PrivateRegistry";

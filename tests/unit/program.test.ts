@@ -5,8 +5,8 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { RegistryMocks, valueOf } from "../support/mocks";
-import { projectFile, projectName, stackConfig, stackFiles } from "../support/stackFiles";
+import { RegistryMocks, valueOf } from "../kit/render/mocks";
+import { projectFile, projectName, stackConfig, stackFiles } from "../kit/stack/stackFiles";
 import { defaults, findProblems, PrivateRegistryArgs, resolveSettings } from "../../components";
 
 const devStack = stackFiles().find((f) => f.name === "dev")!;

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { registryArgsFromConfig } from "../../program";
-import { projectDir, projectFile } from "../support/stackFiles";
+import { projectDir, projectFile } from "../kit/stack/stackFiles";
 
 const readText = (file: string) => readFileSync(join(projectDir, file), "utf8");
 const readme = readText("README.md");

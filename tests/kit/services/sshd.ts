@@ -7,11 +7,10 @@ import { execFile } from "node:child_process";
 import { readFile, rm, writeFile, chmod } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { ownedTempDir, reapStaleDirs, startDaemon, stopDaemon } from "./daemons";
-import { freePort } from "./net";
-import { RunResult, runProcess } from "./process";
-
-export { RunResult };
+import { ownedTempDir, reapStaleDirs } from "../host/tempDirs";
+import { startDaemon, stopDaemon } from "./daemons";
+import { freePort } from "../host/net";
+import { RunResult, runProcess } from "../host/process";
 
 const exec = promisify(execFile);
 const dirPrefix = "trust-sshd-";
@@ -105,15 +104,4 @@ export async function startSshd(): Promise<Sshd> {
         run,
         stop,
     };
-}
-
-/**
- * The component's exact command, with the script's host root moved from `/` to `root`, so it
- * can run against a folder. The header line must be there exactly once.
- */
-export function reroot(command: string, root: string): string {
-    const line = "\nROOT='\\'''\\''\n";
-    const parts = command.split(line);
-    if (parts.length !== 2) throw new Error("the command has no single ROOT='' line");
-    return parts.join(`\nROOT='\\''${root}'\\''\n`);
 }

@@ -2,7 +2,7 @@
 import { execFile } from "node:child_process";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { freshTempDir } from "./daemons";
+import { freshTempDir } from "../host/tempDirs";
 
 export interface CurlResult {
     /** curl's exit code: 0, or e.g. 60 for a certificate that does not verify. */

@@ -4,7 +4,7 @@
  * and to hand the exact rendered files to the real registry.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { PrivateRegistryArgs } from "../../components";
+import type { PrivateRegistryArgs } from "../../../components";
 import { MockOptions, optionsRecorder, RecordedOptions, RegistryMocks, valueOf } from "./mocks";
 
 export const project = "private-registry";
@@ -26,9 +26,9 @@ export interface RenderedRegistry {
         containerName: string;
         /** Undefined with S3 storage. */
         dataVolumeName: string | undefined;
-        instances: Record<string, import("../../components").RegistryInstanceSummary>;
+        instances: Record<string, import("../../../components").RegistryInstanceSummary>;
     };
-    registry: import("../../components").PrivateRegistry;
+    registry: import("../../../components").PrivateRegistry;
 }
 
 let mocks: RegistryMocks | undefined;
@@ -55,7 +55,7 @@ export async function renderRegistry(
 ): Promise<RenderedRegistry> {
     const mocks = await mocksFor(mockOptions);
     // Imported after setMocks, as Pulumi's testing guide asks.
-    const { PrivateRegistry } = await import("../../components");
+    const { PrivateRegistry } = await import("../../../components");
     const options: RecordedOptions[] = [];
     const registry = new PrivateRegistry(name, args, { transformations: [optionsRecorder(options)] });
     const outputs = {

@@ -4,44 +4,14 @@
  * exec-form health check, port bindings, restart policy, labels and log options are the same),
  * uploads copied in as a tar at `/`, then started.
  */
-import { execFile, spawn } from "node:child_process";
-import { request } from "node:http";
 import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { promisify } from "node:util";
 import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
-import { freshTempDir } from "./daemons";
+import { dockerCli, engine, tarIntoDocker } from "../docker";
+import { freshTempDir } from "../host/tempDirs";
 
-const exec = promisify(execFile);
 export type ContainerInputs = pulumi.Unwrap<docker.ContainerArgs>;
-
-/** Runs the docker CLI; throws with its stderr on failure. */
-export async function dockerCli(...args: string[]): Promise<string> {
-    const { stdout } = await exec("docker", args, { maxBuffer: 64 * 1024 * 1024 });
-    return stdout.trim();
-}
-
-function engine(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-        const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-        const req = request(
-            {
-                socketPath: process.env.DOCKER_SOCKET ?? "/var/run/docker.sock",
-                path,
-                method,
-                headers: payload ? { "Content-Type": "application/json", "Content-Length": payload.length } : {},
-            },
-            (res) => {
-                const chunks: Buffer[] = [];
-                res.on("data", (c: Buffer) => chunks.push(c));
-                res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-            },
-        );
-        req.on("error", reject);
-        req.end(payload);
-    });
-}
 
 /** Docker duration strings ("15s", "1m") in nanoseconds, as the Engine API wants them. */
 function nanoseconds(duration: string | undefined): number | undefined {
@@ -76,17 +46,6 @@ export function createBody(c: ContainerInputs) {
             LogConfig: { Type: c.logDriver ?? "json-file", Config: c.logOpts ?? {} },
         },
     };
-}
-
-/** Streams `dir` as a tar (files owned by root) into `docker <args>`, which reads it from stdin; throws with docker's stderr on failure. */
-export async function tarIntoDocker(dir: string, ...args: string[]): Promise<void> {
-    const tar = spawn("tar", ["-C", dir, "--owner=0", "--group=0", "-cf", "-", "."], { stdio: ["ignore", "pipe", "inherit"] });
-    const docker = spawn("docker", args, { stdio: ["pipe", "ignore", "pipe"] });
-    tar.stdout.pipe(docker.stdin);
-    let stderr = "";
-    docker.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((resolve) => docker.on("close", resolve));
-    if (code !== 0) throw new Error(`docker ${args.join(" ")} failed: ${stderr}`);
 }
 
 /** Copies uploads into a created container the provider's way: one tar extracted at `/`. */
@@ -143,18 +102,4 @@ export async function waitForHealth(name: string, withinMs: number): Promise<voi
 export async function removeContainerAndVolume(container: string, volume: string | undefined): Promise<void> {
     await dockerCli("rm", "-f", "-v", container).catch(() => undefined);
     if (volume !== undefined) await dockerCli("volume", "rm", "-f", volume).catch(() => undefined);
-}
-
-/** Fails clearly (never skips) when the engine or the test image is missing. */
-export async function requireDockerAndImage(image: string): Promise<void> {
-    try {
-        await dockerCli("info", "--format", "{{.ServerVersion}}");
-    } catch (e) {
-        throw new Error(`integration tests need a running Docker engine; run 'bash tests/support/provision.sh' as root (${(e as Error).message})`);
-    }
-    try {
-        await dockerCli("image", "inspect", image);
-    } catch {
-        throw new Error(`integration tests need the image ${image}; run 'bash tests/support/provision.sh' as root`);
-    }
 }

@@ -1,4 +1,4 @@
-# Sourced by tests/support/provision.sh and bench/provision.sh.
+# Sourced by tests/kit/provision.sh and bench/provision.sh.
 # missing_packages PKG...: prints each Debian package that is not installed, one per line.
 missing_packages() {
   local p

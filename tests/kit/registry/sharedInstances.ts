@@ -7,12 +7,13 @@
  * through Distribution's environment overrides (REGISTRY_HTTP_ADDR, REGISTRY_HTTP_DEBUG_ADDR),
  * which leave the config file byte-identical across instances.
  */
-import { healthcheckCommand } from "../../components";
-import { ContainerInputs, dockerCli, removeContainerAndVolume, runContainer } from "./dockerEngine";
-import { removeDockerLeftovers } from "./dockerLeftovers";
-import { freePort } from "./net";
-import { RegistryApi } from "./registryApi";
-import { RenderedRegistry } from "./render";
+import { healthcheckCommand } from "../../../components";
+import { ContainerInputs, removeContainerAndVolume, runContainer } from "./container";
+import { dockerCli } from "../docker";
+import { removeDockerLeftovers } from "./leftovers";
+import { freePort } from "../host/net";
+import { RegistryApi } from "./api";
+import { RenderedRegistry } from "../render/render";
 
 export interface SharedInstance {
     /** Instance name in the component (`instances[].name`). */

@@ -2,10 +2,11 @@
  * A registry deployed for a test: the component evaluated with real (openssl) certificates and
  * its exact container inputs run on the real Docker engine, on 127.0.0.1, under unique names.
  */
-import type { PrivateRegistryArgs } from "../../components";
-import { ContainerInputs, dockerCli, removeContainerAndVolume, requireDockerAndImage, runContainer } from "./dockerEngine";
-import { removeDockerLeftovers } from "./dockerLeftovers";
-import { renderRegistry, RenderedRegistry } from "./render";
+import type { PrivateRegistryArgs } from "../../../components";
+import { ContainerInputs, removeContainerAndVolume, runContainer } from "./container";
+import { dockerCli, requireDockerAndImage } from "../docker";
+import { removeDockerLeftovers } from "./leftovers";
+import { renderRegistry, RenderedRegistry } from "../render/render";
 
 export const testImage = process.env.REGISTRY_TEST_IMAGE ?? "private-registry-test/registry:2.8.2";
 

@@ -8,8 +8,8 @@
 import { mkdir, readdir, readFile, rm, statfs } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ownedTempDir } from "./daemons";
-import { dockerCli } from "./dockerEngine";
+import { ownedTempDir } from "./tempDirs";
+import { dockerCli } from "../docker";
 import { ownerAlive } from "./owner";
 import { runProcess } from "./process";
 

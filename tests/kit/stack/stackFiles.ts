@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { decryptValue, passphraseKey } from "./pulumiSecrets";
 
-export const projectDir = join(__dirname, "..", "..");
+export const projectDir = join(__dirname, "..", "..", "..");
 /** The passphrase README.md gives for the example stacks' `secure:` values. */
 export const examplePassphrase = "example-passphrase-replace-me";
 

@@ -1,3 +1,4 @@
+/** Runs a program to its end and hands back its exit code and output; the kit's way to run anything but docker (../docker.ts). */
 import { spawn } from "node:child_process";
 
 export interface RunResult {

@@ -6,9 +6,10 @@
 import { randomBytes } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { ownedTempDir, reapStaleDirs, startDaemon, stopDaemon } from "./daemons";
-import { freePort } from "./net";
-import { runProcess, RunResult } from "./process";
+import { ownedTempDir, reapStaleDirs } from "../host/tempDirs";
+import { startDaemon, stopDaemon } from "./daemons";
+import { freePort } from "../host/net";
+import { runProcess, RunResult } from "../host/process";
 
 export interface RedisServer {
     /** "127.0.0.1:<port>", as the registry's `redis.addr`. */

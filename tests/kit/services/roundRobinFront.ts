@@ -5,7 +5,8 @@
  */
 import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ownedTempDir, reapStaleDirs, startDaemon, stopDaemon } from "./daemons";
+import { ownedTempDir, reapStaleDirs } from "../host/tempDirs";
+import { startDaemon, stopDaemon } from "./daemons";
 
 export interface HostPort {
     host: string;

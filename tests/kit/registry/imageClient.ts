@@ -1,17 +1,16 @@
 /**
- * Test images and the docker CLI that pushes and pulls them. Images are `docker import`s of a
- * folder with random bytes, so each has distinct content and a distinct digest, and nothing is
- * pulled from the internet. The CLI runs with its own `--config` folder, so logins stay out of
- * root's Docker config.
+ * Test images and the docker CLI that pushes and pulls them: the registry's real client. Images
+ * are `docker import`s of a folder with random bytes, so each has distinct content and a
+ * distinct digest, and nothing is pulled from the internet. The CLI runs with its own `--config`
+ * folder, so logins stay out of root's Docker config.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { dockerCli, tarIntoDocker } from "./dockerEngine";
-import { ownerLabelChange } from "./dockerLeftovers";
-import { runProcess, RunResult } from "./process";
-import { freshTempDir } from "./daemons";
+import { Docker, dockerCli, tarIntoDocker } from "../docker";
+import { RunResult } from "../host/process";
+import { freshTempDir } from "../host/tempDirs";
+import { ownerLabelChange } from "./leftovers";
 
 /** An image in the registry, with the manifest digest `docker push` reported for it. */
 export interface StoredImage {
@@ -40,20 +39,25 @@ async function importRandomImage(ref: string, bytes: number): Promise<void> {
     }
 }
 
-export class DockerCli {
+/** The docker CLI with a config folder of its own, as the client that imports, pushes and pulls test images and removes them again. */
+export class ImageClient {
     private readonly created = new Set<string>();
     /** Image IDs: an image whose tag moved to a newer one is left untagged, so removing by reference would miss it. */
     private readonly imageIds = new Set<string>();
+    private readonly docker: Docker;
 
-    constructor(private readonly configDir: string) {}
-
-    run(args: string[], stdin?: string): Promise<RunResult> {
-        return runProcess("docker", ["--config", this.configDir, ...args], stdin);
+    /** `configDir`: its own `--config` folder (its logins). */
+    constructor(configDir: string) {
+        this.docker = new Docker(configDir);
     }
 
-    async login(address: string, user: string, password: string): Promise<void> {
-        const result = await this.run(["login", "--username", user, "--password-stdin", address], password);
-        if (result.code !== 0) throw new Error(`docker login ${address} as ${user}: ${result.stderr}`);
+    /** `docker --config <its folder> <args>`; never throws for a non-zero exit. */
+    run(args: string[], stdin?: string): Promise<RunResult> {
+        return this.docker.run(args, stdin);
+    }
+
+    login(address: string, user: string, password: string): Promise<void> {
+        return this.docker.login(address, user, password);
     }
 
     /** Imports a distinct image under `ref` (removed again by {@link removeAll}). */
@@ -99,7 +103,7 @@ export class DockerCli {
      */
     pushUntilFirstFailure(ref: string): Promise<{ completed: boolean; retried: boolean; code: number | null; output: string }> {
         return new Promise((resolve, reject) => {
-            const child = spawn("docker", ["--config", this.configDir, "push", ref], { stdio: ["ignore", "pipe", "pipe"] });
+            const child = this.docker.spawn(["push", ref]);
             let output = "";
             let retried = false;
             const timer = setTimeout(() => child.kill("SIGINT"), 60_000);
@@ -110,8 +114,8 @@ export class DockerCli {
                     child.kill("SIGINT");
                 }
             };
-            child.stdout.on("data", collect);
-            child.stderr.on("data", collect);
+            child.stdout!.on("data", collect);
+            child.stderr!.on("data", collect);
             child.on("error", reject);
             child.on("close", (code) => {
                 clearTimeout(timer);
@@ -141,7 +145,7 @@ export class DockerCli {
  * (docker verifies every blob against it), and the registry serves that digest for the tag.
  */
 export async function assertImagesPull(
-    cli: DockerCli,
+    cli: ImageClient,
     manifestDigest: (repo: string, tag: string) => Promise<{ status: number; digest: string | undefined }>,
     images: readonly StoredImage[],
 ): Promise<void> {

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 
 /** Field 22 of /proc/<pid>/stat: tells a live process from a later one with the same pid; "" if none. */
-export function startTime(pid: number): string {
+function startTime(pid: number): string {
     let text: string;
     try {
         text = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -28,7 +28,7 @@ export function ownerAlive(owner: string): boolean {
 }
 
 /** Whether any process with this pid runs (for names that carry only a pid). */
-export function pidAlive(pid: number): boolean {
+function pidAlive(pid: number): boolean {
     try {
         process.kill(pid, 0);
         return true;

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as tls from "@pulumi/tls";
-import { freshTempDir } from "./daemons";
+import { freshTempDir } from "../host/tempDirs";
 
 const run = promisify(execFile);
 

@@ -1,6 +1,6 @@
 /** Manifest bodies for API-level tests: schema 2, and a correctly signed schema 1 (libtrust JWS). */
 import { createHash, generateKeyPairSync, sign } from "node:crypto";
-import { mediaTypes } from "./registryApi";
+import { mediaTypes } from "./api";
 
 export interface Descriptor {
     digest: string;

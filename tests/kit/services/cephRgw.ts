@@ -10,8 +10,9 @@ import { mkdir, readFile, rm, statfs, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "./net";
-import { ownedTempDir, reapStaleDirs, signalGroup, startDaemon, stopDaemon } from "./daemons";
+import { freePort } from "../host/net";
+import { ownedTempDir, reapStaleDirs } from "../host/tempDirs";
+import { signalGroup, startDaemon, stopDaemon } from "./daemons";
 
 export interface S3Server {
     /** "http://127.0.0.1:<port>", path-style. */

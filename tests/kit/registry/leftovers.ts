@@ -1,17 +1,17 @@
 /**
  * What killed runs left in the Docker engine and its containerd: containers and volumes named
- * with a `uniqueName` (owner.ts) whose process is gone (a container with a restart policy even comes
+ * with a `uniqueName` (host/owner.ts) whose process is gone (a container with a restart policy even comes
  * back when dockerd restarts, and keeps its loopback port), test images whose owner label names
  * a gone process, and containerd namespaces of gone runs. Removed once per process, before the
  * first test registry starts; what live runs own is never touched.
  */
 import { existsSync } from "node:fs";
-import { dockerCli } from "./dockerEngine";
-import { madeByGoneRun, ownerAlive, thisOwner } from "./owner";
-import { runProcess } from "./process";
+import { dockerCli } from "../docker";
+import { madeByGoneRun, ownerAlive, thisOwner } from "../host/owner";
+import { runProcess } from "../host/process";
 
 /** The label test images carry: the owner ("<pid> <start time>") that imported them. */
-export const ownerLabel = "private-registry-tests.owner";
+const ownerLabel = "private-registry-tests.owner";
 /** `docker import -c` instructions that give an image the owner label. */
 export const ownerLabelChange = ["-c", `LABEL ${ownerLabel}="${thisOwner}"`];
 

@@ -1,13 +1,11 @@
 /**
  * What the reliability tests do to a running registry container from the host: read its state,
- * kill its main process, swap a file in it, and snapshot its data volume.
+ * wait for a change of it, kill its main process, swap a file in it, and read its log.
  */
-import { createHash } from "node:crypto";
-import { chmod, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { join, relative } from "node:path";
-import { dockerCli } from "./dockerEngine";
-import { runProcess } from "./process";
-import { freshTempDir } from "./daemons";
+import { chmod, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { docker, dockerCli } from "../docker";
+import { freshTempDir } from "../host/tempDirs";
 
 export interface ContainerState {
     id: string;
@@ -67,43 +65,7 @@ export async function replaceFileInContainer(name: string, path: string, content
 
 /** Everything the container logged, stdout and stderr (the registry logs to stderr). */
 export async function containerLogs(name: string): Promise<string> {
-    const result = await runProcess("docker", ["logs", name]);
+    const result = await docker.run(["logs", name]);
     if (result.code !== 0) throw new Error(`docker logs ${name}: ${result.stderr}`);
     return `${result.stdout}${result.stderr}`;
-}
-
-export async function volumeMountpoint(volume: string): Promise<string> {
-    return dockerCli("volume", "inspect", "-f", "{{.Mountpoint}}", volume);
-}
-
-/** Upload state (in-progress and abandoned uploads) lives here; it is not stored content. */
-const uploadState = /^docker\/registry\/v2\/repositories\/(.+\/)?_uploads\//;
-
-/** Every regular file under `root`, as a path relative to `root`. */
-async function regularFiles(root: string): Promise<string[]> {
-    const entries = await readdir(root, { recursive: true, withFileTypes: true });
-    return entries.filter((entry) => entry.isFile()).map((entry) => relative(root, join(entry.parentPath, entry.name)));
-}
-
-/**
- * Every regular file under `root` (relative path → sha256), except upload state. Directories are
- * left out: a refused upload may leave an empty repository folder, which stores nothing.
- */
-export async function snapshotStoredFiles(root: string): Promise<Map<string, string>> {
-    const snapshot = new Map<string, string>();
-    for (const path of await regularFiles(root)) {
-        if (uploadState.test(path)) continue;
-        snapshot.set(path, createHash("sha256").update(await readFile(join(root, path))).digest("hex"));
-    }
-    return new Map([...snapshot.entries()].sort(([a], [b]) => a.localeCompare(b)));
-}
-
-/** Files under a repository's `_uploads` (path relative to `root` → size in bytes). */
-export async function uploadStateFiles(root: string): Promise<Map<string, number>> {
-    const files = new Map<string, number>();
-    for (const path of await regularFiles(root)) {
-        if (!uploadState.test(path)) continue;
-        files.set(path, (await stat(join(root, path))).size);
-    }
-    return files;
 }
