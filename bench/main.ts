@@ -4,37 +4,39 @@
  * machine, measures every figure in rounds (medians; ratios from the same rounds), prints a
  * table and writes JSON. See bench/README.md.
  */
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { authRatios, measureAuthCost } from "./authCost";
-import { cleaningUp, cleanupAll, cleanupOnSignals, onCleanup } from "./cleanup";
-import { allCosts, costId, costLabel, defaultCost } from "./costs";
-import { removeStaleBenchContainers, runId } from "./deploy";
-import { deployAll } from "./deployments";
-import { Limits } from "./limits";
-import { currentLoad, describeMachine } from "./machine";
+import { ownedTempDir, reapStaleDirs } from "../tests/kit/host/tempDirs";
 import { parseOptions } from "./options";
-import { measureParallel, parallelRatios } from "./parallel";
-import { measurePushPull, pushPullRatios } from "./pushPull";
-import { printReport, writeJson } from "./report";
-import { Results } from "./results";
-import { progress } from "./rounds";
-import { RunBlobs } from "./runBlobs";
-import { deployS3 } from "./s3Deploy";
-import { measureS3, s3Notes, s3Ratios } from "./s3Suite";
-import { measureThroughput, throughputRatios, ThroughputVariant } from "./throughput";
 import { ensureTools } from "./tools";
-import { methodNotes, targetSummary } from "./notes";
+import { cleaningUp, cleanupAll, cleanupOnSignals, onCleanup } from "./targets/cleanup";
+import { allCosts, costId, costLabel, defaultCost } from "./targets/costs";
+import { removeLeftoversOfKilledRuns, runId } from "./targets/deploy";
+import { deployAll } from "./targets/deployments";
+import { deployS3 } from "./targets/s3Deploy";
+import { authRatios, measureAuthCost } from "./suites/authCost";
+import { Limits } from "./suites/limits";
+import { measureParallel, parallelRatios } from "./suites/parallel";
+import { measurePushPull, pushPullRatios } from "./suites/pushPull";
+import { RunBlobs } from "./suites/runBlobs";
+import { measureS3, s3Notes, s3Ratios } from "./suites/s3";
+import { measureThroughput, throughputRatios, ThroughputVariant } from "./suites/throughput";
+import { currentLoad, describeMachine } from "./report/machine";
+import { methodNotes, targetSummary } from "./report/notes";
+import { progress } from "./report/progress";
+import { printReport, writeJson } from "./report/report";
+import { Results } from "./report/results";
 
 async function main(): Promise<void> {
     const options = parseOptions(process.argv.slice(2));
     cleanupOnSignals();
     await ensureTools(options.only);
-    await removeStaleBenchContainers();
+    await removeLeftoversOfKilledRuns();
     const startedAt = new Date();
     // Under /tmp, on the same disk as Docker's volumes here (both are the root file system).
-    const workDir = await mkdtemp(join(tmpdir(), `registry-${runId}-`));
+    // Owned: a later run stops what still runs in a killed run's directory and removes it.
+    await reapStaleDirs("registry-bench-");
+    const workDir = await ownedTempDir(`registry-${runId}-`);
     onCleanup(`remove ${workDir}`, () => rm(workDir, { recursive: true, force: true }));
     const machine = await describeMachine();
     const loadBefore = await currentLoad(`registry-${runId}`);

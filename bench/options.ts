@@ -1,6 +1,6 @@
 /** Command-line options of `npm run bench`. */
 
-export const suites = ["auth", "pushpull", "throughput", "parallel", "s3"] as const;
+const suites = ["auth", "pushpull", "throughput", "parallel", "s3"] as const;
 export type Suite = (typeof suites)[number];
 
 export interface BenchOptions {

@@ -4,8 +4,8 @@ import { access, constants } from "node:fs/promises";
 import { join } from "node:path";
 import { dockerCli } from "../tests/kit/docker";
 import { testImage } from "../tests/kit/registry/testRegistry";
-import { registryBinary } from "./bareRegistry";
-import { dockerProxyBinary } from "./dockerProxy";
+import { registryBinary } from "./targets/bareRegistry";
+import { dockerProxyBinary } from "./targets/dockerProxy";
 import type { Suite } from "./options";
 
 /** What tests/kit/services/cephRgw.ts runs: the s3 suite's single-node Ceph with its S3 gateway. */

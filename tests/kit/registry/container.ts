@@ -23,7 +23,7 @@ function nanoseconds(duration: string | undefined): number | undefined {
 }
 
 /** The Engine API body for the container the provider would create from these inputs. */
-export function createBody(c: ContainerInputs) {
+function createBody(c: ContainerInputs) {
     const ports = c.ports ?? [];
     return {
         Image: c.image,

@@ -14,24 +14,34 @@ import { runProcess } from "../host/process";
 const ownerLabel = "private-registry-tests.owner";
 /** `docker import -c` instructions that give an image the owner label. */
 export const ownerLabelChange = ["-c", `LABEL ${ownerLabel}="${thisOwner}"`];
+/** The owner label as an image config's `Labels`, for images built another way (a docker-archive). */
+export const ownerLabels: Record<string, string> = { [ownerLabel]: thisOwner };
 
 /** dockerd's own containerd when it started one, else the system's. */
 export const containerdSocket = ["/var/run/docker/containerd/containerd.sock", "/run/containerd/containerd.sock"].find(existsSync) ?? "/run/containerd/containerd.sock";
 
-let once: Promise<void> | undefined;
+let once: Promise<string[]> | undefined;
 
-export function removeDockerLeftovers(): Promise<void> {
+/** Removes them (once per process); what it removed, e.g. "container registry-rel-123-abcdef". */
+export function removeDockerLeftovers(): Promise<string[]> {
     once ??= (async () => {
+        const removed: string[] = [];
         const lines = async (...args: string[]) => (await dockerCli(...args)).split("\n").filter(Boolean);
         for (const name of await lines("ps", "-a", "--format", "{{.Names}}")) {
-            if (madeByGoneRun(name)) await dockerCli("rm", "-f", "-v", name).catch(() => undefined);
+            if (!madeByGoneRun(name)) continue;
+            await dockerCli("rm", "-f", "-v", name).catch(() => undefined);
+            removed.push(`container ${name}`);
         }
         for (const name of await lines("volume", "ls", "--format", "{{.Name}}")) {
-            if (madeByGoneRun(name)) await dockerCli("volume", "rm", "-f", name).catch(() => undefined);
+            if (!madeByGoneRun(name)) continue;
+            await dockerCli("volume", "rm", "-f", name).catch(() => undefined);
+            removed.push(`volume ${name}`);
         }
         for (const id of new Set(await lines("images", "-q", "--no-trunc", "--filter", `label=${ownerLabel}`))) {
             const owner = await dockerCli("image", "inspect", "-f", `{{index .Config.Labels "${ownerLabel}"}}`, id).catch(() => "");
-            if (owner && !ownerAlive(owner)) await dockerCli("rmi", "-f", id).catch(() => undefined);
+            if (!owner || ownerAlive(owner)) continue;
+            await dockerCli("rmi", "-f", id).catch(() => undefined);
+            removed.push(`image ${id.replace(/^sha256:/, "").slice(0, 12)}`);
         }
         const ctr = (...args: string[]) => runProcess("ctr", ["--address", containerdSocket, ...args]);
         const namespaces = await ctr("namespaces", "ls", "-q");
@@ -40,7 +50,9 @@ export function removeDockerLeftovers(): Promise<void> {
             const images = await ctr("--namespace", namespace, "images", "ls", "-q");
             for (const ref of images.stdout.split("\n").filter(Boolean)) await ctr("--namespace", namespace, "images", "rm", ref);
             await ctr("namespaces", "rm", namespace);
+            removed.push(`containerd namespace ${namespace}`);
         }
+        return removed;
     })();
     return once;
 }

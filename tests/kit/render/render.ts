@@ -7,8 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PrivateRegistryArgs } from "../../../components";
 import { MockOptions, optionsRecorder, RecordedOptions, RegistryMocks, valueOf } from "./mocks";
 
-export const project = "private-registry";
-export const stack = "test";
+const project = "private-registry";
+const stack = "test";
 
 export interface RenderedRegistry {
     mocks: RegistryMocks;

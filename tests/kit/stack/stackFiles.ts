@@ -12,7 +12,7 @@ import { decryptValue, passphraseKey } from "./pulumiSecrets";
 
 export const projectDir = join(__dirname, "..", "..", "..");
 /** The passphrase README.md gives for the example stacks' `secure:` values. */
-export const examplePassphrase = "example-passphrase-replace-me";
+const examplePassphrase = "example-passphrase-replace-me";
 
 export type ConfigSchema = Record<string, { type: string; default?: unknown; description?: string; items?: { type: string } }>;
 export const projectFile = parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string; config: ConfigSchema };

@@ -45,7 +45,7 @@ export interface WorkflowFile {
     workflow: Workflow;
 }
 
-export const workflowDir = join(projectDir, ".github", "workflows");
+const workflowDir = join(projectDir, ".github", "workflows");
 
 export function workflowFiles(): WorkflowFile[] {
     return readdirSync(workflowDir)

@@ -3,7 +3,7 @@
  * follows it), the former default 5 and 10 as comparisons. The default is what the deployed
  * container runs with; every target applies to it.
  */
-import { defaults } from "../components/args";
+import { defaults } from "../../components/args";
 
 export const defaultCost = defaults.bcryptCost;
 /** The default before the benchmark's data lowered it. */

@@ -10,11 +10,11 @@ import { execFile } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { BlobFile } from "./blobs";
-import { expectStatus, transfer } from "./curlClient";
-import type { Endpoint } from "./deploy";
-import type { Results } from "./results";
-import { MiB } from "./stats";
+import type { BlobFile } from "../clients/blobs";
+import { expectStatus, transfer } from "../clients/curl";
+import type { Endpoint } from "../targets/deploy";
+import type { Results } from "../report/results";
+import { MiB } from "../report/stats";
 
 const exec = promisify(execFile);
 

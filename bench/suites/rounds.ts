@@ -3,7 +3,3 @@ export function rotated<T>(items: readonly T[], round: number): T[] {
     const k = round % Math.max(1, items.length);
     return [...items.slice(k), ...items.slice(0, k)];
 }
-
-export function progress(message: string): void {
-    process.stdout.write(`  ${new Date().toISOString().slice(11, 19)} ${message}\n`);
-}

@@ -8,16 +8,16 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
-import type { PrivateRegistryArgs } from "../components";
-import { startCephRgw, S3Server } from "../tests/kit/services/cephRgw";
-import { removeContainerAndVolume } from "../tests/kit/registry/container";
-import { renderRegistry, RenderedRegistry } from "../tests/kit/render/render";
-import { inputsForThisMachine, startSharedInstances } from "../tests/kit/registry/sharedInstances";
-import { testImage } from "../tests/kit/registry/testRegistry";
+import type { PrivateRegistryArgs } from "../../components";
+import { startCephRgw, S3Server } from "../../tests/kit/services/cephRgw";
+import { removeContainerAndVolume } from "../../tests/kit/registry/container";
+import { renderRegistry, RenderedRegistry } from "../../tests/kit/render/render";
+import { inputsForThisMachine, startSharedInstances } from "../../tests/kit/registry/sharedInstances";
+import { testImage } from "../../tests/kit/registry/testRegistry";
 import { onCleanup } from "./cleanup";
 import type { EditableConfig } from "./configEdits";
 import { benchHostnames, Endpoint, runId } from "./deploy";
-import { progress } from "./rounds";
+import { progress } from "../report/progress";
 
 export interface S3Deployment {
     /** The two instances, a and b, over the one bucket. */

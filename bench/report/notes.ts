@@ -1,5 +1,5 @@
 /** What each comparison point is, and the targets in words. */
-import { defaultCost, formerDefaultCost } from "./costs";
+import { defaultCost, formerDefaultCost } from "../targets/costs";
 import type { Machine } from "./machine";
 import { meets } from "./report";
 import type { Results } from "./results";

@@ -3,9 +3,9 @@
  * that the filesystem and S3 figures of one run move the very same bytes.
  */
 import { join } from "node:path";
-import { BlobFile, makeRandomBlob } from "./blobs";
-import { progress } from "./rounds";
-import { MiB } from "./stats";
+import { BlobFile, makeRandomBlob } from "../clients/blobs";
+import { progress } from "../report/progress";
+import { MiB } from "../report/stats";
 
 /** How many distinct blobs go at once in the parallel measurements. */
 export const parallelStreams = 8;

@@ -4,9 +4,9 @@
  * and the bare process keeps the rendered config's settings (HTTP/2 off included).
  */
 import { parse, stringify } from "yaml";
-import type { DistributionConfig } from "../components/registryConfig/render";
-import { containerPaths } from "../components/instances/containerLayout";
-import type { ContainerInputs } from "../tests/kit/registry/container";
+import type { DistributionConfig } from "../../components/registryConfig/render";
+import { containerPaths } from "../../components/instances/containerLayout";
+import type { ContainerInputs } from "../../tests/kit/registry/container";
 
 /** The rendered config, with the parts the edits remove or add made optional. */
 export type EditableConfig = Omit<DistributionConfig, "auth" | "http"> & {

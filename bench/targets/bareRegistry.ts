@@ -5,8 +5,8 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { containerPaths } from "../components/instances/containerLayout";
-import { freePort } from "../tests/kit/host/net";
+import { containerPaths } from "../../components/instances/containerLayout";
+import { freePort } from "../../tests/kit/host/net";
 import { editConfig, listenOn, uploadContent } from "./configEdits";
 import type { BenchRender, Endpoint } from "./deploy";
 import type { Namespace } from "./netns";

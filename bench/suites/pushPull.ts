@@ -1,19 +1,20 @@
 /**
  * `docker push` and `docker pull` of an image of many small layers with the real docker CLI and
  * daemon, against the deployed registry (default bcrypt cost), the comparison costs
- * (bench/costs.ts) and a registry without authentication (baseline).
+ * (bench/targets/costs.ts) and a registry without authentication (baseline).
  * Every round and registry gets a freshly made image, so no layer is ever already there.
  */
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { dockerCli } from "../tests/kit/docker";
-import { onCleanup } from "./cleanup";
-import { allCosts, comparisonCosts, costId, costLabel, defaultCost } from "./costs";
-import type { Endpoint } from "./deploy";
-import { daemonAccess, DockerClient, dockerClientFor, timedDocker } from "./dockerClient";
-import { writeLayeredImageArchive } from "./dockerArchive";
-import type { Results } from "./results";
-import { progress, rotated } from "./rounds";
+import { dockerCli } from "../../tests/kit/docker";
+import { onCleanup } from "../targets/cleanup";
+import { allCosts, comparisonCosts, costId, costLabel, defaultCost } from "../targets/costs";
+import type { Endpoint } from "../targets/deploy";
+import { daemonAccess, DockerClient, dockerClientFor, timedDocker } from "../clients/dockerPushPull";
+import { writeLayeredImageArchive } from "../clients/layeredImage";
+import type { Results } from "../report/results";
+import { progress } from "../report/progress";
+import { rotated } from "./rounds";
 
 export interface PushPullTarget {
     id: string;

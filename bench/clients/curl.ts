@@ -1,6 +1,6 @@
 /** curl as the HTTP client, with its own timing of each transfer (process start-up excluded). */
 import { execFile } from "node:child_process";
-import { benchHostnames, Endpoint } from "./deploy";
+import { benchHostnames, Endpoint } from "../targets/deploy";
 
 /** "auto" is curl's default for HTTPS: offer h2 and HTTP/1.1 by ALPN, take what the server picks. */
 export type HttpVersion = "1.1" | "2" | "auto";

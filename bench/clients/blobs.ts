@@ -1,9 +1,9 @@
 /** Blob upload and download through the registry API (POST, PATCH, PUT as `docker push` does; GET). */
 import { createHash, randomBytes } from "node:crypto";
 import { open } from "node:fs/promises";
-import type { Endpoint } from "./deploy";
-import { expectStatus, HttpVersion, transfer, url } from "./curlClient";
-import { MiB } from "./stats";
+import type { Endpoint } from "../targets/deploy";
+import { expectStatus, HttpVersion, transfer, url } from "./curl";
+import { MiB } from "../report/stats";
 
 export interface BlobFile {
     path: string;

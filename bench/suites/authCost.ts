@@ -1,15 +1,16 @@
 /**
  * Per-request authentication cost: N sequential `GET /v2/` on one kept-alive HTTP/1.1
  * connection (curl, URL globbing), with Basic credentials against registries at the default
- * bcrypt cost (the deployed container) and the comparison costs (bench/costs.ts), and without
+ * bcrypt cost (the deployed container) and the comparison costs (bench/targets/costs.ts), and without
  * credentials against the same registry rendered without `auth` (baseline only). The registry
  * checks the bcrypt hash on every request; nothing is cached.
  */
-import { allCosts, comparisonCosts, costId, costLabel, defaultCost } from "./costs";
-import type { Endpoint } from "./deploy";
-import { curlFlags, runCurl, url } from "./curlClient";
-import type { Results } from "./results";
-import { progress, rotated } from "./rounds";
+import { allCosts, comparisonCosts, costId, costLabel, defaultCost } from "../targets/costs";
+import type { Endpoint } from "../targets/deploy";
+import { curlFlags, runCurl, url } from "../clients/curl";
+import type { Results } from "../report/results";
+import { progress } from "../report/progress";
+import { rotated } from "./rounds";
 
 /** Mean milliseconds per request over requests 2..n (the first carries the TLS handshake). */
 async function msPerRequest(ep: Endpoint, n: number): Promise<number> {
@@ -21,7 +22,7 @@ async function msPerRequest(ep: Endpoint, n: number): Promise<number> {
     return (seconds / n) * 1000;
 }
 
-/** `byCost` holds an endpoint for every cost in bench/costs.ts `allCosts`. */
+/** `byCost` holds an endpoint for every cost in bench/targets/costs.ts `allCosts`. */
 export async function measureAuthCost(none: Endpoint, byCost: Map<number, Endpoint>, n: number, runs: number, results: Results): Promise<void> {
     const section = `Per-request authentication: ${n} sequential GET /v2/, one HTTP/1.1 keep-alive connection (curl)`;
     const variants = [

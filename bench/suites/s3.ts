@@ -5,14 +5,15 @@
  * this invocation; otherwise this suite measures them itself, in the same rounds. Same client
  * (curl --http1.1), same blobs, same upload (POST, PATCH, PUT) and download (GET) as there.
  */
-import { BlobFile, downloadBlob, uploadBlob } from "./blobs";
-import type { Endpoint } from "./deploy";
+import { BlobFile, downloadBlob, uploadBlob } from "../clients/blobs";
+import type { Endpoint } from "../targets/deploy";
 import { parallelTransfers } from "./parallel";
-import type { Results } from "./results";
-import { progress, rotated } from "./rounds";
+import type { Results } from "../report/results";
+import { progress } from "../report/progress";
+import { rotated } from "./rounds";
 import { parallelStreams } from "./runBlobs";
-import type { S3Deployment } from "./s3Deploy";
-import { MiB } from "./stats";
+import type { S3Deployment } from "../targets/s3Deploy";
+import { MiB } from "../report/stats";
 
 /** Which suites ran before this one in the same invocation. */
 export interface FilesystemSource {

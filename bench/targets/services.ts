@@ -2,6 +2,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { openSync, closeSync } from "node:fs";
 import { connect } from "node:net";
+import { dirname } from "node:path";
 import { onCleanup } from "./cleanup";
 
 export interface Service {
@@ -23,7 +24,8 @@ function exited(child: ChildProcess): Promise<void> {
  */
 export function startService(name: string, program: string, args: string[], logFile: string, statusPipe = false): Service {
     const log = openSync(logFile, "a");
-    const child = spawn(program, args, { stdio: statusPipe ? ["ignore", log, log, "pipe"] : ["ignore", log, log] });
+    // Its working directory is the log's (the run's directory): a later run finds it there if this one is killed.
+    const child = spawn(program, args, { cwd: dirname(logFile), stdio: statusPipe ? ["ignore", log, log, "pipe"] : ["ignore", log, log] });
     closeSync(log);
     if (child.pid === undefined) throw new Error(`${name}: could not start ${program}`);
     const pid = child.pid;

@@ -2,14 +2,15 @@
  * Large-blob upload and download throughput over TLS, each variant and each machine limit once
  * per round, so that every ratio compares figures taken minutes apart at most.
  */
-import type { Endpoint } from "./deploy";
-import { BlobFile, downloadBlob, uploadBlob } from "./blobs";
-import { costLabel, defaultCost } from "./costs";
-import { curlHttpFlag, HttpVersion } from "./curlClient";
+import type { Endpoint } from "../targets/deploy";
+import { BlobFile, downloadBlob, uploadBlob } from "../clients/blobs";
+import { costLabel, defaultCost } from "../targets/costs";
+import { curlHttpFlag, HttpVersion } from "../clients/curl";
 import type { Limits } from "./limits";
-import type { Results } from "./results";
-import { progress, rotated } from "./rounds";
-import { MiB } from "./stats";
+import type { Results } from "../report/results";
+import { progress } from "../report/progress";
+import { rotated } from "./rounds";
+import { MiB } from "../report/stats";
 
 export interface ThroughputVariant {
     id: string;

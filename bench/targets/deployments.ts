@@ -6,8 +6,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { containerPaths } from "../components/instances/containerLayout";
-import { freePort } from "../tests/kit/host/net";
+import { containerPaths } from "../../components/instances/containerLayout";
+import { freePort } from "../../tests/kit/host/net";
 import { startBareRegistry } from "./bareRegistry";
 import { dropAuth, dropTls, EditableConfig, enableHttp2, listenOn, uploadContent } from "./configEdits";
 import { comparisonCosts, costId, costLabel, defaultCost, htpasswdCosts } from "./costs";
@@ -15,7 +15,7 @@ import { BenchRender, deployContainer, Endpoint, renderBench, runId } from "./de
 import { createNamespace } from "./netns";
 import { startDockerProxy } from "./dockerProxy";
 import { startNginx } from "./nginx";
-import type { Suite } from "./options";
+import type { Suite } from "../options";
 
 export interface Deployments {
     /** The product's container exactly as rendered: default bcrypt cost, HTTP/2 off, published port. */

@@ -3,9 +3,9 @@ import { execFile } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
 import { promisify } from "node:util";
-import { dockerCli } from "../tests/kit/docker";
-import { testImage } from "../tests/kit/registry/testRegistry";
-import { registryBinary } from "./bareRegistry";
+import { dockerCli } from "../../tests/kit/docker";
+import { testImage } from "../../tests/kit/registry/testRegistry";
+import { registryBinary } from "../targets/bareRegistry";
 
 const exec = promisify(execFile);
 

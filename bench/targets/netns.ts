@@ -6,6 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { madeByGoneRun } from "../../tests/kit/host/owner";
 import { onCleanup } from "./cleanup";
 
 const exec = promisify(execFile);
@@ -40,12 +41,11 @@ export async function createNamespace(runId: string): Promise<Namespace> {
     return { name, address };
 }
 
-/** Deletes namespaces an earlier bench left when it was killed. */
-export async function removeStaleNamespaces(alive: (pid: number) => boolean): Promise<void> {
+/** Deletes namespaces an earlier bench left when it was killed (its pid is gone). */
+export async function removeStaleNamespaces(): Promise<void> {
     const names = (await ip("netns", "list").catch(() => "")).split("\n").map((l) => l.split(" ")[0]);
     for (const name of names) {
-        const pid = Number(/^registry-bench-(\d+)-/.exec(name)?.[1]);
-        if (pid && pid !== process.pid && !alive(pid)) {
+        if (name.startsWith("registry-bench-") && madeByGoneRun(name)) {
             console.log(`removing network namespace ${name}, left by an earlier bench`);
             await ip("netns", "del", name);
         }

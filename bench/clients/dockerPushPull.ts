@@ -1,8 +1,8 @@
 /** The real docker CLI (the kit's) as the registry client, with a config directory of its own per registry, timed. */
 import { mkdtemp } from "node:fs/promises";
 import { join } from "node:path";
-import { Docker, dockerCli } from "../tests/kit/docker";
-import type { Endpoint } from "./deploy";
+import { Docker, dockerCli } from "../../tests/kit/docker";
+import type { Endpoint } from "../targets/deploy";
 
 export interface DockerClient {
     cli: Docker;

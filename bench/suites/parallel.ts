@@ -1,12 +1,13 @@
 /** 8 parallel uploads, then 8 parallel downloads, of distinct blobs: aggregate throughput by wall time. */
-import { BlobFile, downloadBlob, uploadBlob } from "./blobs";
-import { costLabel, defaultCost } from "./costs";
-import type { HttpVersion } from "./curlClient";
-import type { Endpoint } from "./deploy";
+import { BlobFile, downloadBlob, uploadBlob } from "../clients/blobs";
+import { costLabel, defaultCost } from "../targets/costs";
+import type { HttpVersion } from "../clients/curl";
+import type { Endpoint } from "../targets/deploy";
 import { ThroughputVariant, withClient } from "./throughput";
-import type { Results } from "./results";
-import { progress, rotated } from "./rounds";
-import { MiB } from "./stats";
+import type { Results } from "../report/results";
+import { progress } from "../report/progress";
+import { rotated } from "./rounds";
+import { MiB } from "../report/stats";
 
 async function wallSeconds(work: () => Promise<unknown>): Promise<number> {
     const started = process.hrtime.bigint();

@@ -4,19 +4,20 @@
  * startTestRegistry does (same arguments). Rendering and running are split here so that several
  * containers can start at once (renders share one mock monitor and must not overlap).
  */
-import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { PrivateRegistryArgs } from "../components";
-import { ContainerInputs, removeContainerAndVolume, runContainer } from "../tests/kit/registry/container";
-import { dockerCli, requireDockerAndImage } from "../tests/kit/docker";
-import { renderRegistry, RenderedRegistry } from "../tests/kit/render/render";
-import { testImage, testRegistryArgs } from "../tests/kit/registry/testRegistry";
+import type { PrivateRegistryArgs } from "../../components";
+import { ContainerInputs, removeContainerAndVolume, runContainer } from "../../tests/kit/registry/container";
+import { dockerCli, requireDockerAndImage } from "../../tests/kit/docker";
+import { renderRegistry, RenderedRegistry } from "../../tests/kit/render/render";
+import { testImage, testRegistryArgs } from "../../tests/kit/registry/testRegistry";
+import { removeDockerLeftovers } from "../../tests/kit/registry/leftovers";
+import { uniqueName } from "../../tests/kit/host/owner";
 import { onCleanup } from "./cleanup";
 import { ConfigEdit, withEditedConfig } from "./configEdits";
 import { removeStaleNamespaces } from "./netns";
 
-export interface Credentials {
+interface Credentials {
     user: string;
     password: string;
 }
@@ -48,7 +49,7 @@ export interface BenchRender {
 }
 
 /** This run's prefix for every name it creates: `registry-bench-<pid>-<random>-...`. */
-export const runId = `bench-${process.pid}-${randomBytes(3).toString("hex")}`;
+export const runId = uniqueName("bench");
 export const benchHostnames = ["registry.bench", "127.0.0.1"];
 
 /** Renders the component for one variant, with startTestRegistry's arguments plus `args`. */
@@ -76,25 +77,12 @@ export async function deployContainer(r: BenchRender, network: "published" | "ho
     return name;
 }
 
-function alive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch (e) {
-        return (e as NodeJS.ErrnoException).code === "EPERM";
-    }
-}
-
-/** Removes containers and volumes an earlier bench left when it was killed (its pid is gone). */
-export async function removeStaleBenchContainers(): Promise<void> {
-    await removeStaleNamespaces(alive);
+/**
+ * Removes what an earlier bench (or test run) left when it was killed, its pid gone: the
+ * bench's network namespaces, then the kit's sweep of containers, volumes and test images.
+ */
+export async function removeLeftoversOfKilledRuns(): Promise<void> {
+    await removeStaleNamespaces();
     await requireDockerAndImage(testImage);
-    const names = (await dockerCli("ps", "-a", "--filter", "name=registry-bench-", "--format", "{{.Names}}")).split("\n").filter(Boolean);
-    for (const name of names) {
-        const pid = Number(/^registry-bench-(\d+)-/.exec(name)?.[1]);
-        if (pid && pid !== process.pid && !alive(pid)) {
-            console.log(`removing ${name}, left by an earlier bench (pid ${pid} is gone)`);
-            await removeContainerAndVolume(name, `${name}-data`);
-        }
-    }
+    for (const what of await removeDockerLeftovers()) console.log(`removed ${what}, left by a run that is gone`);
 }
