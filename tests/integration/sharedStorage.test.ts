@@ -262,6 +262,7 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
             await dockerCli("rm", "-f", "-v", `${b.container}-gc-lock`);
         }
 
+        const volumesBeforeCollection = await danglingAnonymousVolumes();
         const messages: string[] = [];
         // A push while the collector runs: every instance is read-only by then, so it is refused.
         let pushDuringCollection: Promise<{ status: number }> | undefined;
@@ -290,5 +291,8 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
         for (const kept of pushed) assert.deepEqual(await a.api.manifestDigest(kept.repo, kept.tag), { status: 200, digest: kept.digest });
         const configs = await Promise.all([a, b].map((i) => dockerCli("exec", i.container, "cat", containerPaths.config)));
         for (const config of configs) assert.equal(`${config}\n`, rendered.outputs.registryConfig, "the deployed config is back, byte for byte");
+        // The lock containers are made from the registry image, whose VOLUME gives each an anonymous volume.
+        const leftByCollection = [...(await danglingAnonymousVolumes())].filter((v) => !volumesBeforeCollection.has(v));
+        assert.deepEqual(leftByCollection, [], "the collection leaves no volume behind on any host");
     });
 });

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCollectorOutput } from "../../operations/gc/collector";
@@ -140,10 +140,15 @@ test("the report says what was removed, the space freed and the time out of serv
 test("a file copied out of a container (a tar stream) is read without the local disk", () => {
     const dir = mkdtempSync(join(tmpdir(), "tar-"));
     const long = `${"deep/".repeat(30)}config.yml`;
-    execFileSync("mkdir", ["-p", join(dir, long, "..")]);
-    writeFileSync(join(dir, long), "version: 0.1\n");
-    // GNU tar writes a long-name record first, as docker cp writes PAX headers for long names.
-    const tar = execFileSync("tar", ["-C", dir, "-cf", "-", long]);
+    let tar: Buffer;
+    try {
+        execFileSync("mkdir", ["-p", join(dir, long, "..")]);
+        writeFileSync(join(dir, long), "version: 0.1\n");
+        // GNU tar writes a long-name record first, as docker cp writes PAX headers for long names.
+        tar = execFileSync("tar", ["-C", dir, "-cf", "-", long]);
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
     assert.equal(singleFileFromTar(tar).toString(), "version: 0.1\n");
     assert.throws(() => singleFileFromTar(Buffer.alloc(1024)), /no regular file/);
 });
