@@ -6,7 +6,7 @@ import type { Results } from "./results";
 
 export function methodNotes(m: Machine): string[] {
     return [
-        `Container as deployed: the rendered inputs unedited: bcrypt cost ${defaultCost} (default: components/args.ts defaults.bcryptCost), http.http2.disabled: true, published port. Every target applies to it; cost ${formerDefaultCost} (the former default) and 10 are comparisons.`,
+        `Container as deployed: the rendered inputs unedited: bcrypt cost ${defaultCost} (default: components/credentials/args.ts credentialsDefaults.bcryptCost), http.http2.disabled: true, published port. Every target applies to it; cost ${formerDefaultCost} (the former default) and 10 are comparisons.`,
         "HTTP/2 on: the rendered config with http.http2.disabled: false, a comparison only; with curl's default (offers h2) it gets HTTP/2, the deployed container gives the same client HTTP/1.1.",
         `Kernel NAT path: ${m.userlandProxyOff ? "dockerd runs with --userland-proxy=false, so" : "WARNING: dockerd runs WITH the userland proxy, so NOT"} loopback traffic to the published port is DNATed by the kernel, the path remote clients take.`,
         "Userland-proxy path: Docker's docker-proxy binary between a loopback port and the published port (userland copy + the kernel NAT hop); no traffic goes to the container's own address.",

@@ -1,11 +1,11 @@
 /**
- * bcrypt costs measured: the product's default (read from components/args.ts, so the bench
+ * bcrypt costs measured: the product's default (read from components/credentials/args.ts, so the bench
  * follows it), the former default 5 and 10 as comparisons. The default is what the deployed
  * container runs with; every target applies to it.
  */
-import { defaults } from "../../components/args";
+import { credentialsDefaults } from "../../components/credentials/args";
 
-export const defaultCost = defaults.bcryptCost;
+export const defaultCost = credentialsDefaults.bcryptCost;
 /** The default before the benchmark's data lowered it. */
 export const formerDefaultCost = 5;
 /** Comparison costs, never the default itself. */

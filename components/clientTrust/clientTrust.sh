@@ -1,4 +1,4 @@
-# Body of the client trust script. components/trustScript.ts puts the settings of one client
+# Body of the client trust script. components/clientTrust/script.ts puts the settings of one client
 # host above it (ACTION, OWNER, ROOT, DIRS, FILES as path|mode|index into CONTENTS (base64),
 # INSECURE, LOGINS, LOGIN_USER, CONTAINERD_CERTS_DIR) and ships the whole text as one `bash -c` command.
 #
