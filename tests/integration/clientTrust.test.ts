@@ -14,7 +14,7 @@ import { reroot } from "../kit/render/reroot";
 import { RunResult } from "../kit/host/process";
 import { startSshd, Sshd } from "../kit/services/sshd";
 import { createTestUsers, TestUsers } from "../kit/host/testUsers";
-import { freshTempDir, ownedTempDir, reapStaleDirs } from "../kit/host/tempDirs";
+import { freshTempDir } from "../kit/host/tempDirs";
 import { startDaemon, stopDaemon } from "../kit/services/daemons";
 
 interface Command {
@@ -54,8 +54,7 @@ async function hostRoot(parent: string): Promise<string> {
 
 /** A stand-in dockerd: its pid file in the host root, counting the SIGHUPs (reloads) it gets (in a dir of its own). */
 async function fakeDockerd(root: string): Promise<{ reloads: () => Promise<number>; stop: () => Promise<void> }> {
-    await reapStaleDirs("trust-hup-");
-    const dir = await ownedTempDir("trust-hup-");
+    const dir = await freshTempDir("trust-hup-");
     const log = join(dir, "hup.log");
     await writeFile(log, "");
     const proc = startDaemon("bash", ["-c", `trap 'echo hup >> ${log}' HUP; while :; do sleep 0.05; done`], join(dir, "output.log"), { cwd: dir });

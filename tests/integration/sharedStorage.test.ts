@@ -12,8 +12,8 @@ import { join } from "node:path";
 import type { PrivateRegistryArgs } from "../../components";
 import { garbageCollect, readOnlyConfig, writableConfig } from "../../operations/gc";
 import { startCephRgw, S3Server } from "../kit/services/cephRgw";
-import { replaceFileInContainer } from "../kit/registry/containerOps";
-import { docker, dockerCli, requireDockerAndImage } from "../kit/docker";
+import { containerLogs, replaceFileInContainer } from "../kit/registry/containerOps";
+import { dockerCli, requireDockerAndImage } from "../kit/docker";
 import { ImageClient, StoredImage } from "../kit/registry/imageClient";
 import { addLoopbackNames, LoopbackNames } from "../kit/host/loopbackNames";
 import { forwardIpv6Loopback, freePort } from "../kit/host/net";
@@ -174,8 +174,7 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
         const foreign = await c.api.uploadChunk(String(part.headers.location).replace(a.api.origin, c.api.origin), randomBytes(MiB), 5 * MiB);
         assert.equal(foreign.status, 404, responseSummary(foreign));
         assert.deepEqual(errorCodes(foreign), ["BLOB_UPLOAD_INVALID"]);
-        const logs = await docker.run(["logs", c.container]);
-        assert.match(logs.stderr, /invalid secret/, "c's log says why");
+        assert.match(await containerLogs(c.container), /invalid secret/, "c's log says why");
         for (const instance of [c, d]) await instance.remove();
     });
 

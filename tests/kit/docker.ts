@@ -59,11 +59,6 @@ export function dockerCli(...args: string[]): Promise<string> {
     return docker.cli(...args);
 }
 
-/** {@link Docker.pipeTar} with root's config. */
-export function tarIntoDocker(dir: string, ...args: string[]): Promise<void> {
-    return docker.pipeTar(dir, ...args);
-}
-
 /** One Engine API request on the daemon's socket (`DOCKER_SOCKET`, else /var/run/docker.sock); JSON body in, status and body out. */
 export function engine(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {

@@ -40,7 +40,7 @@ export interface RequestOptions {
  * Distribution does to a request it refuses without reading the body (it answers, then closes
  * the connection with the body unread), when the client is still sending that body.
  */
-export interface ConnectionReset {
+interface ConnectionReset {
     reset: NodeJS.ErrnoException;
 }
 

@@ -8,7 +8,7 @@ import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
-import { dockerCli, engine, tarIntoDocker } from "../docker";
+import { docker as localDocker, dockerCli, engine } from "../docker";
 import { freshTempDir } from "../host/tempDirs";
 
 export type ContainerInputs = pulumi.Unwrap<docker.ContainerArgs>;
@@ -58,14 +58,13 @@ async function upload(container: string, uploads: NonNullable<ContainerInputs["u
             await writeFile(path, u.content ?? "");
             await chmod(path, parseInt(u.permissions ?? "0644", 8));
         }
-        await tarIntoDocker(staging, "cp", "-", `${container}:/`);
+        await localDocker.pipeTar(staging, "cp", "-", `${container}:/`);
     } finally {
         await rm(staging, { recursive: true, force: true });
     }
 }
 
 export interface RunOptions {
-    healthyWithinMs?: number;
     /** `host` runs the container in the host's network (no published ports), for the benchmark's comparison. */
     network?: "published" | "host";
 }
@@ -79,7 +78,7 @@ export async function runContainer(c: ContainerInputs, options: RunOptions = {})
     if (created.status !== 201) throw new Error(`container create failed (${created.status}): ${created.body}`);
     await upload(c.name, c.uploads ?? []);
     await dockerCli("start", c.name);
-    await waitForHealth(c.name, options.healthyWithinMs ?? 60_000);
+    await waitForHealth(c.name, 60_000);
 }
 
 export async function waitForHealth(name: string, withinMs: number): Promise<void> {

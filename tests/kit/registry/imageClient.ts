@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Docker, dockerCli, tarIntoDocker } from "../docker";
+import { Docker, docker, dockerCli } from "../docker";
 import { RunResult } from "../host/process";
 import { freshTempDir } from "../host/tempDirs";
 import { ownerLabelChange } from "./leftovers";
@@ -33,7 +33,7 @@ async function importRandomImage(ref: string, bytes: number): Promise<void> {
     try {
         await writeFile(join(dir, "data"), randomBytes(bytes));
         await writeFile(join(dir, "ref"), `${ref}\n`);
-        await tarIntoDocker(dir, "import", ...ownerLabelChange, "-", ref);
+        await docker.pipeTar(dir, "import", ...ownerLabelChange, "-", ref);
     } finally {
         await rm(dir, { recursive: true, force: true });
     }

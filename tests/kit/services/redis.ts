@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { ownedTempDir, reapStaleDirs } from "../host/tempDirs";
+import { freshTempDir } from "../host/tempDirs";
 import { startDaemon, stopDaemon } from "./daemons";
 import { freePort } from "../host/net";
 import { runProcess, RunResult } from "../host/process";
@@ -24,8 +24,7 @@ export interface RedisServer {
 const dirPrefix = "redis-test-";
 
 export async function startRedis(): Promise<RedisServer> {
-    await reapStaleDirs(dirPrefix);
-    const dir = await ownedTempDir(dirPrefix);
+    const dir = await freshTempDir(dirPrefix);
     const port = await freePort();
     const password = randomBytes(24).toString("hex");
     const config = [

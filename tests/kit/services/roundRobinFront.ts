@@ -5,7 +5,7 @@
  */
 import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ownedTempDir, reapStaleDirs } from "../host/tempDirs";
+import { freshTempDir } from "../host/tempDirs";
 import { startDaemon, stopDaemon } from "./daemons";
 
 export interface HostPort {
@@ -60,8 +60,7 @@ ${backends.map((b) => `        server ${address(b)} max_fails=1 fail_timeout=10s
 
 export async function startRoundRobinFront(listen: HostPort, backends: HostPort[]): Promise<RoundRobinFront> {
     if (backends.length === 0) throw new Error("round-robin front: no backends");
-    await reapStaleDirs(dirPrefix);
-    const dir = await ownedTempDir(dirPrefix);
+    const dir = await freshTempDir(dirPrefix);
     // The workers (user nobody) chdir into it.
     await chmod(dir, 0o755);
     const conf = join(dir, "nginx.conf");
@@ -72,7 +71,7 @@ export async function startRoundRobinFront(listen: HostPort, backends: HostPort[
         if (stopped) return;
         stopped = true;
         // SIGTERM: fast shutdown, without waiting for clients' open connections.
-        await stopDaemon(child, 5_000, "SIGTERM");
+        await stopDaemon(child, 5_000);
         await rm(dir, { recursive: true, force: true });
     };
     try {

@@ -4,10 +4,10 @@
  * string goes to the user's login shell, stdin carries what the resource's `stdin` holds.
  */
 import { execFile } from "node:child_process";
-import { readFile, rm, writeFile, chmod } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { ownedTempDir, reapStaleDirs } from "../host/tempDirs";
+import { freshTempDir } from "../host/tempDirs";
 import { startDaemon, stopDaemon } from "./daemons";
 import { freePort } from "../host/net";
 import { RunResult, runProcess } from "../host/process";
@@ -28,8 +28,7 @@ export interface Sshd {
 }
 
 export async function startSshd(): Promise<Sshd> {
-    await reapStaleDirs(dirPrefix);
-    const dir = await ownedTempDir(dirPrefix);
+    const dir = await freshTempDir(dirPrefix);
     await chmod(dir, 0o755);
     await exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "host_key")]);
     await exec("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "client_key")]);
@@ -58,7 +57,7 @@ export async function startSshd(): Promise<Sshd> {
         ].join("\n"),
     );
     // sshd's privilege separation dir (the package's own, normally made by its service).
-    await exec("mkdir", ["-p", "/run/sshd"]);
+    await mkdir("/run/sshd", { recursive: true });
     const output = join(dir, "sshd.log");
     // Its own process group, killed at exit; a run killed before `stop` is reaped by the next (its dir is on the command line).
     const daemon = startDaemon("/usr/sbin/sshd", ["-D", "-e", "-f", join(dir, "sshd_config")], output);
