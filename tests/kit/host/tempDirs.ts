@@ -67,3 +67,13 @@ export async function freshTempDir(prefix: string): Promise<string> {
     await reapStaleDirs(prefix);
     return ownedTempDir(prefix);
 }
+
+/** Runs `work` in a fresh temp dir of `prefix` (see {@link freshTempDir}) and removes the dir afterwards, whatever happens. */
+export async function withTempDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+    const dir = await freshTempDir(prefix);
+    try {
+        return await work(dir);
+    } finally {
+        await rm(dir, { recursive: true, force: true });
+    }
+}

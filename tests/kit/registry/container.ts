@@ -4,12 +4,12 @@
  * exec-form health check, port bindings, restart policy, labels and log options are the same),
  * uploads copied in as a tar at `/`, then started.
  */
-import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
 import { docker as localDocker, dockerCli, engine } from "../docker";
-import { freshTempDir } from "../host/tempDirs";
+import { withTempDir } from "../host/tempDirs";
 
 export type ContainerInputs = pulumi.Unwrap<docker.ContainerArgs>;
 
@@ -50,8 +50,7 @@ function createBody(c: ContainerInputs) {
 
 /** Copies uploads into a created container the provider's way: one tar extracted at `/`. */
 async function upload(container: string, uploads: NonNullable<ContainerInputs["uploads"]>): Promise<void> {
-    const staging = await freshTempDir("registry-uploads-");
-    try {
+    return withTempDir("registry-uploads-", async (staging) => {
         for (const u of uploads) {
             const path = join(staging, u.file);
             await mkdir(dirname(path), { recursive: true });
@@ -59,9 +58,7 @@ async function upload(container: string, uploads: NonNullable<ContainerInputs["u
             await chmod(path, parseInt(u.permissions ?? "0644", 8));
         }
         await localDocker.pipeTar(staging, "cp", "-", `${container}:/`);
-    } finally {
-        await rm(staging, { recursive: true, force: true });
-    }
+    });
 }
 
 export interface RunOptions {

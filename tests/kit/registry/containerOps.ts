@@ -2,10 +2,10 @@
  * What the reliability tests do to a running registry container from the host: read its state,
  * wait for a change of it, kill its main process, swap a file in it, and read its log.
  */
-import { chmod, rm, writeFile } from "node:fs/promises";
+import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { docker, dockerCli } from "../docker";
-import { freshTempDir } from "../host/tempDirs";
+import { withTempDir } from "../host/tempDirs";
 
 export interface ContainerState {
     id: string;
@@ -52,15 +52,12 @@ export async function killMainProcess(name: string): Promise<ContainerState> {
 
 /** Replaces one file in the container (mode kept as given, owner root), as `docker cp` does. */
 export async function replaceFileInContainer(name: string, path: string, content: string, mode = 0o600): Promise<void> {
-    const dir = await freshTempDir("container-file-");
-    try {
+    return withTempDir("container-file-", async (dir) => {
         const local = join(dir, "file");
         await writeFile(local, content);
         await chmod(local, mode);
         await dockerCli("cp", local, `${name}:${path}`);
-    } finally {
-        await rm(dir, { recursive: true, force: true });
-    }
+    });
 }
 
 /** Everything the container logged, stdout and stderr (the registry logs to stderr). */

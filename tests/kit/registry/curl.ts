@@ -1,8 +1,8 @@
 /** The real curl as the HTTP client: status, headers and body of one request. */
 import { execFile } from "node:child_process";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { freshTempDir } from "../host/tempDirs";
+import { withTempDir } from "../host/tempDirs";
 
 export interface CurlResult {
     /** curl's exit code: 0, or e.g. 60 for a certificate that does not verify. */
@@ -14,8 +14,7 @@ export interface CurlResult {
 }
 
 export async function curl(args: string[], body?: Buffer): Promise<CurlResult> {
-    const dir = await freshTempDir("curl-");
-    try {
+    return withTempDir("curl-", async (dir) => {
         const extra: string[] = [];
         if (body !== undefined) {
             await writeFile(join(dir, "request"), body);
@@ -42,7 +41,5 @@ export async function curl(args: string[], body?: Buffer): Promise<CurlResult> {
             body: await readFile(join(dir, "body")).catch(() => Buffer.alloc(0)),
             stderr: result.stderr,
         };
-    } finally {
-        await rm(dir, { recursive: true, force: true });
-    }
+    });
 }

@@ -5,11 +5,11 @@
  * folder, so logins stay out of root's Docker config.
  */
 import { randomBytes } from "node:crypto";
-import { rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Docker, docker, dockerCli } from "../docker";
 import { RunResult } from "../host/process";
-import { freshTempDir } from "../host/tempDirs";
+import { withTempDir } from "../host/tempDirs";
 import { ownerLabelChange } from "./leftovers";
 
 /** An image in the registry, with the manifest digest `docker push` reported for it. */
@@ -29,14 +29,11 @@ function splitRef(ref: string): { repo: string; tag: string } {
 
 /** Imports an image holding `bytes` random bytes (one layer) under `ref`, labelled with its owner (removed by a later run if this one is killed). */
 async function importRandomImage(ref: string, bytes: number): Promise<void> {
-    const dir = await freshTempDir("test-image-");
-    try {
+    return withTempDir("test-image-", async (dir) => {
         await writeFile(join(dir, "data"), randomBytes(bytes));
         await writeFile(join(dir, "ref"), `${ref}\n`);
         await docker.pipeTar(dir, "import", ...ownerLabelChange, "-", ref);
-    } finally {
-        await rm(dir, { recursive: true, force: true });
-    }
+    });
 }
 
 /** The docker CLI with a config folder of its own, as the client that imports, pushes and pulls test images and removes them again. */

@@ -4,12 +4,12 @@
  * LocallySignedCert, so the registry can be started with TLS material of the same specification.
  */
 import { execFile } from "node:child_process";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as tls from "@pulumi/tls";
-import { freshTempDir } from "../host/tempDirs";
+import { withTempDir } from "../host/tempDirs";
 
 const run = promisify(execFile);
 
@@ -23,13 +23,8 @@ const keyUsageNames: Record<string, string> = {
 };
 const extendedKeyUsageNames: Record<string, string> = { server_auth: "serverAuth", client_auth: "clientAuth" };
 
-async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
-    const dir = await freshTempDir("registry-tls-");
-    try {
-        return await work(dir);
-    } finally {
-        await rm(dir, { recursive: true, force: true });
-    }
+function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+    return withTempDir("registry-tls-", work);
 }
 
 function subjectArg(subject: Subject | undefined): string {
