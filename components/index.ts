@@ -12,5 +12,6 @@ export * from "./endpoint";
 export * from "./tls";
 export * from "./credentials";
 export * from "./registryConfig";
+export * from "./version";
 export * from "./instances";
 export * from "./clientTrust";

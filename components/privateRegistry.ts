@@ -4,6 +4,7 @@ import { resolveSettings } from "./settings";
 import { validateSettings } from "./validation";
 import { registryAddress } from "./shared/hostnames";
 import { registryConfigOutput } from "./registryConfig/resources";
+import { registryEnvironment } from "./registryConfig/environment";
 import { declareTls } from "./tls/resources";
 import { generateCredentials, generateHttpSecret } from "./credentials/resources";
 import { ClientTrustSummary, declareClientTrust } from "./clientTrust/resources";
@@ -28,7 +29,7 @@ export interface RegistryInstanceSummary {
 export const privateRegistryType = "registry:index:PrivateRegistry";
 
 /**
- * A private Docker registry (CNCF Distribution, `registry:2`) served over TLS with htpasswd
+ * A private Docker registry (CNCF Distribution 2.8, `registry:2`, or 3.x, `registry:3`) served over TLS with htpasswd
  * users: CA and server certificate (or yours), generated passwords, the registry config, and a
  * container with a data volume on one Docker host, or containers on several hosts sharing an
  * S3 bucket (and optionally a Redis cache).
@@ -78,7 +79,8 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         const tlsMaterial = declareTls(name, args, settings.tls, certificateNames, this);
         const credentials = generateCredentials(name, settings.credentials, this);
         const httpSecret = generateHttpSecret(name, this);
-        const registryConfig = registryConfigOutput(settings.registryConfig, endpoint.port, settings.storage, { httpSecret, s3: args.s3, redis: args.redis });
+        const major = settings.version.major;
+        const registryConfig = registryConfigOutput(settings.registryConfig, major, endpoint.port, settings.storage, { httpSecret, s3: args.s3, redis: args.redis });
 
         const files = {
             config: registryConfig,
@@ -88,6 +90,8 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         };
         const spec = {
             deployment,
+            major,
+            environment: registryEnvironment(settings.registryConfig, major),
             port: endpoint.port,
             debugPort: settings.registryConfig.debugPort,
             dataVolume: settings.storage.driver === "filesystem",

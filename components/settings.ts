@@ -6,6 +6,7 @@ import { DeploymentSettings, resolveDeployment } from "./instances/args";
 import { resolveStorage, StorageSettings } from "./instances/storage";
 import { RegistryConfigSettings, resolveRegistryConfig } from "./registryConfig/args";
 import { resolveTls, TlsSettings } from "./tls/args";
+import { RegistryVersionSettings, resolveRegistryVersion } from "./version/args";
 
 /** Every setting with its default filled in, by domain; no secrets (only whether they were given). */
 export interface RegistrySettings {
@@ -16,19 +17,23 @@ export interface RegistrySettings {
     credentials: CredentialsSettings;
     registryConfig: RegistryConfigSettings;
     deployment: DeploymentSettings;
+    /** The Distribution major of `deployment.image`. */
+    version: RegistryVersionSettings;
     storage: StorageSettings;
     clientTrust: ClientTrustSettings;
 }
 
 /** Each domain resolves its own part; pure, so validation can be tested without Pulumi. */
 export function resolveSettings(name: string, args: PrivateRegistryArgs): RegistrySettings {
+    const deployment = resolveDeployment(name, args);
     return {
         name,
         endpoint: resolveEndpoint(args),
         tls: resolveTls(args),
         credentials: resolveCredentials(args),
         registryConfig: resolveRegistryConfig(args),
-        deployment: resolveDeployment(name, args),
+        deployment,
+        version: resolveRegistryVersion(deployment.image, args),
         storage: resolveStorage(args),
         clientTrust: resolveClientTrust(args),
     };

@@ -1,12 +1,14 @@
 import { findClientTrustProblems } from "./clientTrust/validation";
 import { findCredentialsProblems } from "./credentials/validation";
 import { findEndpointProblems } from "./endpoint/validation";
-import { findDeploymentProblems } from "./instances/validation";
+import { findDeploymentProblems, isImageReference } from "./instances/validation";
 import { findStorageProblems } from "./instances/storageValidation";
 import { findRegistryConfigProblems } from "./registryConfig/validation";
 import { RegistryConfigError } from "./shared/problems";
 import type { RegistrySettings } from "./settings";
 import { findTlsProblems } from "./tls/validation";
+import type { RegistryMajor } from "./version/args";
+import { findVersionProblems } from "./version/validation";
 
 /**
  * Every problem of the settings, one line each naming the setting, the bad value and what is
@@ -17,15 +19,20 @@ export function findProblems(s: RegistrySettings): string[] {
         ...findEndpointProblems(s.endpoint),
         ...findCredentialsProblems(s.credentials),
         ...findTlsProblems(s.tls),
-        ...findRegistryConfigProblems(s.registryConfig, s.endpoint.port),
+        ...findRegistryConfigProblems(s.registryConfig, s.endpoint.port, s.version.major),
         ...findDeploymentProblems(s.deployment, s.endpoint.hostnames),
+        // A malformed image is reported once, by the deployment's check; its tag tells nothing.
+        ...findVersionProblems(s.version).filter((line) => isImageReference(s.deployment.image) || !line.startsWith("image:")),
         ...findStorageProblems(s.storage, s.deployment.instances.length),
         ...findClientTrustProblems(s.clientTrust, s.credentials.users),
     ];
 }
 
+/** Settings that passed validation: the registry's major is known. */
+export type ValidSettings = RegistrySettings & { version: { major: RegistryMajor } };
+
 /** Throws a {@link RegistryConfigError} listing every problem, if there are any. */
-export function validateSettings(s: RegistrySettings): void {
+export function validateSettings(s: RegistrySettings): asserts s is ValidSettings {
     const problems = findProblems(s);
     if (problems.length > 0) {
         throw new RegistryConfigError(problems);

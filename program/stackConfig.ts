@@ -6,6 +6,7 @@ import type { PrivateRegistryArgs } from "../components/args";
 import type { LogLevel } from "../components/registryConfig/args";
 import type { TlsKeyAlgorithm } from "../components/tls/args";
 import type { StorageDriver } from "../components/instances/storage";
+import type { RegistryMajor } from "../components/version/args";
 import { clientsFromConfig } from "./clients";
 import { instancesFromConfig } from "./instances";
 import { redisFromConfig, s3FromConfig } from "./storage";
@@ -64,6 +65,8 @@ export function registryArgsFromConfig(config: pulumi.Config): PrivateRegistryAr
         tlsPrivateKey: optionalSecret("tlsPrivateKey"),
         tlsCaCertificate: optionalText("tlsCaCertificate"),
         image: config.get("image"),
+        // Any number passes through: the component names a wrong major with what is allowed.
+        registryVersion: config.getNumber("registryVersion") as RegistryMajor | undefined,
         containerName: optionalText("containerName"),
         dataVolumeName: optionalText("dataVolumeName"),
         retainDataOnDestroy: config.getBoolean("retainDataOnDestroy"),
@@ -71,6 +74,7 @@ export function registryArgsFromConfig(config: pulumi.Config): PrivateRegistryAr
         corsOrigins: stringList("corsOrigins"),
         logLevel: config.get<LogLevel>("logLevel"),
         accessLog: config.getBoolean("accessLog"),
+        tracingEndpoint: config.get("tracingEndpoint"),
         logMaxSize: config.get("logMaxSize"),
         logMaxFiles: config.getNumber("logMaxFiles"),
         // A list of objects: Pulumi.yaml cannot declare its type, clientsFromConfig checks it.

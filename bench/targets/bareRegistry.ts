@@ -20,11 +20,11 @@ export async function startBareRegistry(r: BenchRender, workDir: string, label: 
     const address = ns?.address ?? "127.0.0.1";
     await mkdir(join(dir, "data"), { recursive: true });
     const file = (name: string, path: string) => writeFile(join(dir, name), uploadContent(r.container, path), { mode: 0o600 });
-    await file("htpasswd", containerPaths.htpasswd);
-    await file("server.crt", containerPaths.certificate);
-    await file("server.key", containerPaths.privateKey);
+    await file("htpasswd", containerPaths(2).htpasswd);
+    await file("server.crt", containerPaths(2).certificate);
+    await file("server.key", containerPaths(2).privateKey);
     const debugPort = await freePort();
-    const config = editConfig(uploadContent(r.container, containerPaths.config), listenOn(`${address}:${r.port}`), (c) => {
+    const config = editConfig(uploadContent(r.container, containerPaths(2).config), listenOn(`${address}:${r.port}`), (c) => {
         c.storage.filesystem!.rootdirectory = join(dir, "data");
         c.auth!.htpasswd.path = join(dir, "htpasswd");
         c.http.tls!.certificate = join(dir, "server.crt");

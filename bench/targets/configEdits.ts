@@ -57,9 +57,9 @@ export function uploadContent(c: ContainerInputs, path: string): string {
 
 /** The same container inputs with the config upload edited. */
 export function withEditedConfig(c: ContainerInputs, ...edits: ConfigEdit[]): ContainerInputs {
-    const config = editConfig(uploadContent(c, containerPaths.config), ...edits);
+    const config = editConfig(uploadContent(c, containerPaths(2).config), ...edits);
     return {
         ...c,
-        uploads: (c.uploads ?? []).map((u) => (u.file === containerPaths.config ? { ...u, content: config } : u)),
+        uploads: (c.uploads ?? []).map((u) => (u.file === containerPaths(2).config ? { ...u, content: config } : u)),
     };
 }

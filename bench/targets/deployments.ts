@@ -49,10 +49,10 @@ const endpoint = (r: BenchRender, label: string, container: string, credentials 
  * `http2` is undefined) `http.http2.disabled` as given.
  */
 function checkRendered(r: BenchRender, cost: number, http2Disabled?: boolean): void {
-    const costs = htpasswdCosts(uploadContent(r.container, containerPaths.htpasswd));
+    const costs = htpasswdCosts(uploadContent(r.container, containerPaths(2).htpasswd));
     if (costs.length === 0 || costs.some((c) => c !== cost)) throw new Error(`${r.variant}: htpasswd costs ${costs.join(",")}, expected ${cost}`);
     if (http2Disabled === undefined) return;
-    const config = parse(uploadContent(r.container, containerPaths.config)) as EditableConfig;
+    const config = parse(uploadContent(r.container, containerPaths(2).config)) as EditableConfig;
     if ((config.http.http2?.disabled ?? false) !== http2Disabled) {
         throw new Error(`${r.variant}: rendered http.http2.disabled is ${config.http.http2?.disabled}; the bench assumes ${http2Disabled} (update bench/)`);
     }
@@ -114,8 +114,8 @@ export async function deployAll(workDir: string, suites: readonly Suite[], stati
         await mkdir(tlsDir, { recursive: true });
         const certificate = join(tlsDir, "server.crt");
         const key = join(tlsDir, "server.key");
-        await writeFile(certificate, uploadContent(plain.container, containerPaths.certificate));
-        await writeFile(key, uploadContent(plain.container, containerPaths.privateKey), { mode: 0o600 });
+        await writeFile(certificate, uploadContent(plain.container, containerPaths(2).certificate));
+        await writeFile(key, uploadContent(plain.container, containerPaths(2).privateKey), { mode: 0o600 });
         const ports = { front: await freePort(), backend: plain.port, limits: await freePort() };
         await startNginx(workDir, ports, { certificate, key, staticDir });
         d.nginxFront = { label: "nginx-in-front design (nginx TLS → registry HTTP)", port: ports.front, scheme: "https", caFile: plain.caFile, credentials: plain.credentials };

@@ -1,14 +1,40 @@
+import type { RegistryMajor } from "../version/args";
+
+/** Paths of the registry's files inside its container. */
+export interface ContainerPaths {
+    config: string;
+    htpasswd: string;
+    certificate: string;
+    privateKey: string;
+    data: string;
+}
+
+/** The folder of each major's config: where its official image keeps (and by default serves) it. */
+const configFolders: Record<RegistryMajor, string> = { 2: "/etc/docker/registry", 3: "/etc/distribution" };
+
 /**
- * Where the registry's files live inside the container. The registry:2 image reads its config
- * from this path by default and keeps data under /var/lib/registry.
+ * Where the registry's files live inside the container: beside the image's own config (registry:2
+ * keeps it in /etc/docker/registry, registry:3 in /etc/distribution); data under /var/lib/registry.
  */
-export const containerPaths = {
-    config: "/etc/docker/registry/config.yml",
-    htpasswd: "/etc/docker/registry/auth/htpasswd",
-    certificate: "/etc/docker/registry/tls/server.crt",
-    privateKey: "/etc/docker/registry/tls/server.key",
-    data: "/var/lib/registry",
-} as const;
+export function containerPaths(major: RegistryMajor): ContainerPaths {
+    const folder = configFolders[major];
+    return {
+        config: `${folder}/config.yml`,
+        htpasswd: `${folder}/auth/htpasswd`,
+        certificate: `${folder}/tls/server.crt`,
+        privateKey: `${folder}/tls/server.key`,
+        data: "/var/lib/registry",
+    };
+}
+
+/**
+ * The container's command: serve the config the component uploaded. Never the image's default
+ * command, which serves the image's own config (plain HTTP, no auth). The official images'
+ * entrypoint prefixes `registry`; the stand-ins' too.
+ */
+export function registryCommand(major: RegistryMajor): string[] {
+    return ["serve", containerPaths(major).config];
+}
 
 /**
  * The container's health check: the debug listener's /debug/health, which includes the storage
@@ -42,12 +68,12 @@ export const labelKeys = {
  * a replacement: a changed `dockerHost` then recreates both on the new host, which a changed
  * provider config alone does not do.
  */
-export function registryLabels(component: string, project: string, stack: string, dockerHost: string): Record<string, string> {
+export function registryLabels(component: string, project: string, stack: string, dockerHost: string, major: RegistryMajor): Record<string, string> {
     return {
         [labelKeys.managedBy]: "pulumi",
         [labelKeys.component]: component,
         [labelKeys.stack]: `${project}/${stack}`,
-        [labelKeys.config]: containerPaths.config,
+        [labelKeys.config]: containerPaths(major).config,
         [labelKeys.dockerHost]: dockerHost || "local",
     };
 }

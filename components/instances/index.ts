@@ -5,4 +5,4 @@ export {
     minimumS3ChunkSize, redisDefaults, resolveStorage, s3Defaults, storageDefaults,
 } from "./storage";
 export { findStorageProblems } from "./storageValidation";
-export { containerPaths, healthcheckCommand, labelKeys, registryLabels } from "./containerLayout";
+export { ContainerPaths, containerPaths, healthcheckCommand, labelKeys, registryCommand, registryLabels } from "./containerLayout";

@@ -5,7 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { createHash } from "node:crypto";
-import { containerPaths, healthcheckCommand, healthcheckTiming, labelKeys, registryLabels } from "./containerLayout";
+import type { RegistryMajor } from "../version/args";
+import { containerPaths, healthcheckCommand, healthcheckTiming, labelKeys, registryCommand, registryLabels } from "./containerLayout";
 import type { DeploymentSettings, InstanceSettings } from "./args";
 
 /** The files every instance receives, all identical across instances. */
@@ -19,6 +20,10 @@ export interface RegistryFiles {
 /** What every instance's container is made of, beside the files. */
 export interface InstanceSpec {
     deployment: DeploymentSettings;
+    /** The Distribution major the image runs: where its files go and how it is started. */
+    major: RegistryMajor;
+    /** Environment of the registry process (`NAME=value`); none when empty. */
+    environment: string[];
     /** The registry's port, published on `deployment.bindAddress`. */
     port: number;
     /** The debug listener's port, for the health check. */
@@ -67,7 +72,8 @@ export function declareRegistryInstance(
           )
         : undefined;
     const opts = { parent, provider };
-    const labelMap = registryLabels(name, pulumi.getProject(), pulumi.getStack(), instance.dockerHost);
+    const paths = containerPaths(spec.major);
+    const labelMap = registryLabels(name, pulumi.getProject(), pulumi.getStack(), instance.dockerHost, spec.major);
     // Only listed instances carry the label: a new label would replace existing single-instance containers.
     if (instance.name) labelMap[labelKeys.instance] = instance.name;
     const labels = Object.entries(labelMap).map(([label, value]) => ({ label, value }));
@@ -97,10 +103,10 @@ export function declareRegistryInstance(
         pulumi
             .all([files.config, files.htpasswd, files.certificatePem, files.privateKeyPem])
             .apply(([config, htpasswd, certificate, key]) => [
-                { file: containerPaths.config, content: config, permissions: "0600" },
-                { file: containerPaths.htpasswd, content: htpasswd, permissions: "0600" },
-                { file: containerPaths.certificate, content: certificate, permissions: "0644" },
-                { file: containerPaths.privateKey, content: key, permissions: "0600" },
+                { file: paths.config, content: config, permissions: "0600" },
+                { file: paths.htpasswd, content: htpasswd, permissions: "0600" },
+                { file: paths.certificate, content: certificate, permissions: "0644" },
+                { file: paths.privateKey, content: key, permissions: "0600" },
             ]),
     );
 
@@ -109,9 +115,12 @@ export function declareRegistryInstance(
         {
             name: s.containerName,
             image: image.imageId,
+            // The uploaded config, never the image's default one (plain HTTP, no auth).
+            command: registryCommand(spec.major),
+            ...(spec.environment.length > 0 ? { envs: spec.environment } : {}),
             restart: "unless-stopped",
             ports: [{ internal: spec.port, external: spec.port, ip: s.bindAddress, protocol: "tcp" }],
-            volumes: volume ? [{ volumeName: volume.name, containerPath: containerPaths.data }] : [],
+            volumes: volume ? [{ volumeName: volume.name, containerPath: paths.data }] : [],
             uploads,
             healthcheck: { tests: healthcheckCommand(spec.debugPort), ...healthcheckTiming },
             // Wait for the health check, so `pulumi up` fails if the registry cannot start.

@@ -20,10 +20,15 @@ const imageReference =
     /^(?:(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const logSize = /^[1-9][0-9]*[kmg]$/;
 
+/** True for an image reference Docker would take (`[host[:port]/]path[:tag][@sha256:digest]`). */
+export function isImageReference(value: string): boolean {
+    return imageReference.test(value);
+}
+
 /** Problems of the image, the container and volume names, the Docker host(s), publishing and log rotation. `hostnames` are the shared names. */
 export function findDeploymentProblems(s: DeploymentSettings, hostnames: readonly string[]): string[] {
     const problems = new Problems();
-    if (!imageReference.test(s.image)) {
+    if (!isImageReference(s.image)) {
         problems.bad("image", s.image, "expected an image reference such as registry:2 or ghcr.io/org/registry:2.8.3 (lower-case repository)");
     }
     if (!containerName.test(s.containerName)) {

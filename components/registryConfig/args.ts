@@ -1,4 +1,4 @@
-/** What the registry's `config.yml` sets beyond storage and TLS: the debug listener, auth realm, CORS and logging. */
+/** What the registry's `config.yml` sets beyond storage and TLS: the debug listener, auth realm, CORS, logging and tracing. */
 import { withDefaults } from "../shared/settings";
 
 /** Distribution's log levels. */
@@ -29,6 +29,12 @@ export interface RegistryConfigArgs {
     logLevel?: LogLevel;
     /** Write an access log line per request. Default `true`. */
     accessLog?: boolean;
+    /**
+     * Distribution 3.x only: OpenTelemetry collector to send request traces to, as an OTLP/HTTP
+     * base URL such as `http://otel-collector:4318`. Default: none (tracing off; 3.x would
+     * otherwise try `localhost:4318` and log an export error per batch).
+     */
+    tracingEndpoint?: string;
 }
 
 export const registryConfigDefaults = {
@@ -38,6 +44,7 @@ export const registryConfigDefaults = {
     corsOrigins: [] as string[],
     logLevel: "info" as LogLevel,
     accessLog: true,
+    tracingEndpoint: "",
 };
 
 /** The registry config settings with defaults filled in. */

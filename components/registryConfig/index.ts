@@ -1,3 +1,4 @@
 export { LogLevel, RegistryConfigArgs, RegistryConfigSettings, registryConfigDefaults, resolveRegistryConfig } from "./args";
 export { findRegistryConfigProblems } from "./validation";
-export { DistributionConfig, RedisConfig, RedisInput, RegistryConfigInput, S3DriverConfig, StorageInput, buildRegistryConfig, renderRegistryConfig } from "./render";
+export { registryEnvironment } from "./environment";
+export { DistributionConfig, RedisConfig2, RedisConfig3, RedisInput, RegistryConfigInput, S3DriverConfig, StorageInput, buildRegistryConfig, renderRegistryConfig } from "./render";

@@ -1,9 +1,10 @@
 import { stringify } from "yaml";
 import { containerPaths } from "../instances/containerLayout";
 import type { S3Settings } from "../instances/storage";
+import type { RegistryMajor } from "../version/args";
 import type { LogLevel, RegistryConfigSettings } from "./args";
 
-/** Distribution 2.8's `storage.s3` keys. */
+/** The `storage.s3` keys of Distribution 2.8 and 3.x. */
 export interface S3DriverConfig {
     accesskey?: string;
     secretkey?: string;
@@ -14,10 +15,12 @@ export interface S3DriverConfig {
     secure: boolean;
     v4auth: boolean;
     chunksize: number;
+    /** 3.x only: path-style requests (2.8 uses them whenever `regionendpoint` is set). */
+    forcepathstyle?: boolean;
 }
 
 /** Distribution 2.8's `redis` section (the client of the blob descriptor cache). */
-export interface RedisConfig {
+export interface RedisConfig2 {
     addr: string;
     password?: string;
     db: number;
@@ -27,9 +30,22 @@ export interface RedisConfig {
     pool: { maxidle: number; maxactive: number; idletimeout: string };
 }
 
+/** Distribution 3.x's `redis` section: go-redis's universal options (a list of addresses, flat pool keys). */
+export interface RedisConfig3 {
+    addrs: string[];
+    password?: string;
+    db: number;
+    dialtimeout: string;
+    readtimeout: string;
+    writetimeout: string;
+    poolsize: number;
+    maxidleconns: number;
+    connmaxidletime: string;
+}
+
 /**
- * The part of the CNCF Distribution 2.8 configuration (`config.yml`) this product sets.
- * Field names are Distribution's own; see its docs/configuration.md.
+ * The part of the CNCF Distribution configuration (`config.yml`) this product sets, for 2.8 and
+ * 3.x. Field names are Distribution's own; see its docs/configuration.md (3.x: docs/content/about/configuration.md).
  */
 export interface DistributionConfig {
     version: "0.1";
@@ -57,7 +73,7 @@ export interface DistributionConfig {
         http2: { disabled: boolean };
         debug: { addr: string; prometheus: { enabled: boolean; path: string } };
     };
-    redis?: RedisConfig;
+    redis?: RedisConfig2 | RedisConfig3;
     health: { storagedriver: { enabled: boolean; interval: string; threshold: number } };
 }
 
@@ -73,8 +89,10 @@ export interface RedisInput {
     db: number;
 }
 
-/** What the registry config is made of: its own settings, the port, the upload secret, storage and cache. */
+/** What the registry config is made of: its own settings, the major, the port, the upload secret, storage and cache. */
 export interface RegistryConfigInput extends RegistryConfigSettings {
+    /** The Distribution major that reads the config: it decides keys and paths. */
+    major: RegistryMajor;
     /** Port the registry listens on inside the container (the same number is published). */
     port: number;
     /** Shared secret that signs upload state; the same on every instance. */
@@ -102,6 +120,7 @@ function corsHeaders(origin: string): Record<string, string[]> {
 
 /** Builds the typed registry configuration. Pure: the same input gives the same object. */
 export function buildRegistryConfig(input: RegistryConfigInput): DistributionConfig {
+    const paths = containerPaths(input.major);
     const headers: Record<string, string[]> = { "X-Content-Type-Options": ["nosniff"] };
     for (const origin of input.corsOrigins) {
         Object.assign(headers, corsHeaders(origin));
@@ -115,19 +134,19 @@ export function buildRegistryConfig(input: RegistryConfigInput): DistributionCon
             accesslog: { disabled: !input.accessLog },
         },
         storage: {
-            ...storageDriverConfig(input.storage),
+            ...storageDriverConfig(input.storage, input.major),
             delete: { enabled: true },
             cache: { blobdescriptor: input.redis ? "redis" : "inmemory" },
             // A push that fails (a full disk, a dropped client) leaves its partial data in _uploads
             // until purged; no client resumes an upload a day old, so a day is plenty.
             maintenance: { uploadpurging: { enabled: true, age: "24h", interval: "1h", dryrun: false } },
         },
-        auth: { htpasswd: { realm: input.authRealm, path: containerPaths.htpasswd } },
+        auth: { htpasswd: { realm: input.authRealm, path: paths.htpasswd } },
         http: {
             addr: `:${input.port}`,
             secret: input.httpSecret,
             headers,
-            tls: { certificate: containerPaths.certificate, key: containerPaths.privateKey, minimumtls: "tls1.2" },
+            tls: { certificate: paths.certificate, key: paths.privateKey, minimumtls: "tls1.2" },
             // Go's HTTP/2 server is 0.5-0.6x of HTTP/1.1 on downloads for clients that pick it (curl,
             // containerd); the Docker daemon speaks HTTP/1.1 anyway (npm run bench measures both).
             http2: { disabled: true },
@@ -137,14 +156,14 @@ export function buildRegistryConfig(input: RegistryConfigInput): DistributionCon
                 prometheus: { enabled: true, path: "/metrics" },
             },
         },
-        ...(input.redis ? { redis: redisConfig(input.redis) } : {}),
+        ...(input.redis ? { redis: input.major === 2 ? redisConfig2(input.redis) : redisConfig3(input.redis) } : {}),
         health: { storagedriver: { enabled: true, interval: "10s", threshold: 3 } },
     };
 }
 
 /** The storage driver's section (and, for S3, whether blobs are redirected to the store). */
-function storageDriverConfig(storage: StorageInput): Pick<DistributionConfig["storage"], "filesystem" | "s3" | "redirect"> {
-    if (storage.driver === "filesystem") return { filesystem: { rootdirectory: containerPaths.data } };
+function storageDriverConfig(storage: StorageInput, major: RegistryMajor): Pick<DistributionConfig["storage"], "filesystem" | "s3" | "redirect"> {
+    if (storage.driver === "filesystem") return { filesystem: { rootdirectory: containerPaths(major).data } };
     const s3 = storage.s3;
     return {
         s3: {
@@ -158,6 +177,9 @@ function storageDriverConfig(storage: StorageInput): Pick<DistributionConfig["st
             secure: s3.secure,
             v4auth: s3.v4auth,
             chunksize: s3.chunkSize,
+            // 3.x makes path style a setting of its own (default off); keep 2.8's behaviour, which
+            // S3-compatible stores at an IP address or without wildcard DNS need.
+            ...(major === 3 && s3.endpoint ? { forcepathstyle: true } : {}),
         },
         // By default the registry answers blob GETs with a redirect to a pre-signed S3 URL, which
         // only works for clients that can reach the object store themselves.
@@ -166,7 +188,7 @@ function storageDriverConfig(storage: StorageInput): Pick<DistributionConfig["st
 }
 
 /** The Redis client section; short timeouts so a slow cache cannot stall pulls for long. */
-function redisConfig(redis: RedisInput): RedisConfig {
+function redisConfig2(redis: RedisInput): RedisConfig2 {
     return {
         addr: redis.address,
         ...(redis.password ? { password: redis.password } : {}),
@@ -175,6 +197,21 @@ function redisConfig(redis: RedisInput): RedisConfig {
         readtimeout: "1s",
         writetimeout: "1s",
         pool: { maxidle: 16, maxactive: 64, idletimeout: "300s" },
+    };
+}
+
+/** The same client for 3.x, in go-redis's terms. */
+function redisConfig3(redis: RedisInput): RedisConfig3 {
+    return {
+        addrs: [redis.address],
+        ...(redis.password ? { password: redis.password } : {}),
+        db: redis.db,
+        dialtimeout: "1s",
+        readtimeout: "1s",
+        writetimeout: "1s",
+        poolsize: 64,
+        maxidleconns: 16,
+        connmaxidletime: "300s",
     };
 }
 

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RedisCacheArgs, S3StorageArgs, StorageSettings } from "../instances/storage";
+import type { RegistryMajor } from "../version/args";
 import type { RegistryConfigSettings } from "./args";
 import { buildRegistryConfig, renderRegistryConfig } from "./render";
 
@@ -16,6 +17,7 @@ export interface RegistryConfigSecrets {
  */
 export function registryConfigOutput(
     s: RegistryConfigSettings,
+    major: RegistryMajor,
     port: number,
     storage: StorageSettings,
     secrets: RegistryConfigSecrets,
@@ -26,6 +28,7 @@ export function registryConfigOutput(
             renderRegistryConfig(
                 buildRegistryConfig({
                     ...s,
+                    major,
                     port,
                     httpSecret,
                     storage: storage.driver === "s3" && storage.s3 ? { driver: "s3", s3: storage.s3, accessKey, secretKey } : { driver: "filesystem" },

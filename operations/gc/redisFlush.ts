@@ -12,12 +12,17 @@ export interface RedisTarget {
     db: number;
 }
 
-/** The `redis` section of a config whose blob descriptor cache is Redis, else undefined. */
+/**
+ * The `redis` section of a config whose blob descriptor cache is Redis, else undefined. 2.8 names
+ * the server `addr`, 3.x `addrs` (a list; this product writes one).
+ */
 export function redisCacheOf(config: string): RedisTarget | undefined {
-    const c = parse(config) as { storage?: { cache?: { blobdescriptor?: string } }; redis?: { addr?: string; password?: string; db?: number } } | null;
-    if (c?.storage?.cache?.blobdescriptor !== "redis" || !c.redis?.addr) return undefined;
-    const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(c.redis.addr);
-    if (!m) throw new Error(`redis.addr "${c.redis.addr}" is not host:port`);
+    type RedisSection = { addr?: string; addrs?: string[]; password?: string; db?: number };
+    const c = parse(config) as { storage?: { cache?: { blobdescriptor?: string } }; redis?: RedisSection } | null;
+    const address = c?.redis?.addr ?? c?.redis?.addrs?.[0];
+    if (c?.storage?.cache?.blobdescriptor !== "redis" || !c.redis || !address) return undefined;
+    const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address);
+    if (!m) throw new Error(`redis address "${address}" is not host:port`);
     return { host: m[1], port: Number(m[2]), password: c.redis.password || undefined, db: c.redis.db ?? 0 };
 }
 

@@ -86,7 +86,8 @@ export async function findRegistryContainer(docker: DockerClient, container: str
         throw new GarbageCollectRefused(`container "${name}" was deployed by stack "${stack}", not by stack "${expect.stack}"`);
     }
 
-    const configPath = labels[labelKeys.config] ?? containerPaths.config;
+    // The label names the config of the image's major; containers deployed before it existed ran 2.8.
+    const configPath = labels[labelKeys.config] ?? containerPaths(2).config;
     const copied = await docker.run(["container", "cp", `${info.Id}:${configPath}`, "-"]);
     if (copied.code !== 0) throw new GarbageCollectRefused(`container "${name}" has no registry config at ${configPath} (${copied.stderr})`);
     const config = singleFileFromTar(copied.stdout).toString("utf8");
@@ -112,7 +113,7 @@ export async function findRegistryContainer(docker: DockerClient, container: str
     if (driver !== "filesystem") {
         throw new GarbageCollectRefused(`container "${name}" stores its data in "${driver}" storage; this tool collects "filesystem" and "s3" storage`);
     }
-    const dataRoot = (storage.filesystem as { rootdirectory?: string } | null)?.rootdirectory ?? containerPaths.data;
+    const dataRoot = (storage.filesystem as { rootdirectory?: string } | null)?.rootdirectory ?? containerPaths(2).data;
     const mount = info.Mounts.find((m) => dataRoot === m.Destination || dataRoot.startsWith(`${m.Destination.replace(/\/$/, "")}/`));
     if (!mount) {
         throw new GarbageCollectRefused(`the data root ${dataRoot} of container "${name}" is not on a volume, so a collector container cannot reach it`);

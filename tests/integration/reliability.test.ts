@@ -56,7 +56,7 @@ describe("reliability: nothing stored is lost (real Docker engine, Distribution 
         return image;
     };
     const assertNothingLost = () => assertImagesPull(cli, (repo, tag) => api.manifestDigest(repo, tag), stored);
-    const configUpload = (c: ContainerInputs) => c.uploads!.find((u) => u.file === containerPaths.config)!.content!;
+    const configUpload = (c: ContainerInputs) => c.uploads!.find((u) => u.file === containerPaths(2).config)!.content!;
     /** Starts the registry if an earlier test left it stopped, so one failure does not fail every later test. */
     const ensureRunning = async () => {
         if (!(await containerState(name)).running) await dockerCli("start", name);
@@ -188,7 +188,7 @@ describe("reliability: nothing stored is lost (real Docker engine, Distribution 
             assert.notEqual(otherSecret, config);
             const next = await startAndSendFirst(repo);
             try {
-                await replaceFileInContainer(name, containerPaths.config, otherSecret);
+                await replaceFileInContainer(name, containerPaths(2).config, otherSecret);
                 await restart();
                 const sent = await api.uploadChunkOrReset(next, second, first.length);
                 if ("reset" in sent) {
@@ -214,7 +214,7 @@ describe("reliability: nothing stored is lost (real Docker engine, Distribution 
                 assert.deepEqual(errorCodes(done), ["BLOB_UPLOAD_INVALID"]);
                 assert.equal((await api.request("HEAD", `/v2/${repo}/blobs/${digest}`)).status, 404);
             } finally {
-                await replaceFileInContainer(name, containerPaths.config, config);
+                await replaceFileInContainer(name, containerPaths(2).config, config);
                 await restart();
             }
             await assertNothingLost();

@@ -110,7 +110,7 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
 
     test("the instances run byte-identical files, and their storage is the bucket", async () => {
         const [fa, fb] = [uploadedFiles(rendered, "registry-a-container"), uploadedFiles(rendered, "registry-b-container")];
-        for (const path of Object.values(containerPaths).filter((p) => p !== containerPaths.data)) {
+        for (const path of Object.values(containerPaths(2)).filter((p) => p !== containerPaths(2).data)) {
             assert.equal(fa.get(path)?.content, fb.get(path)?.content, `${path} is the same on both`);
         }
         assert.deepEqual(a.inputs.volumes, [], "no volume: nothing is kept on the host");
@@ -222,7 +222,7 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
 
     test("read-only mode (what the collector switches every instance to) serves pulls and refuses pushes", async () => {
         const deployed = rendered.outputs.registryConfig;
-        await replaceFileInContainer(b.container, containerPaths.config, readOnlyConfig(deployed));
+        await replaceFileInContainer(b.container, containerPaths(2).config, readOnlyConfig(deployed));
         await b.stop();
         await b.start();
         try {
@@ -230,7 +230,7 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
             assert.equal(push.status, 405, `a push is refused: ${responseSummary(push)}`);
             assert.deepEqual(await b.api.manifestDigest(pushed[0].repo, pushed[0].tag), { status: 200, digest: pushed[0].digest });
         } finally {
-            await replaceFileInContainer(b.container, containerPaths.config, writableConfig(readOnlyConfig(deployed)));
+            await replaceFileInContainer(b.container, containerPaths(2).config, writableConfig(readOnlyConfig(deployed)));
             await b.stop();
             await b.start();
         }
@@ -256,7 +256,7 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
                 garbageCollect({ container: a.container, instances: [{ container: a.container }, { container: b.container }] }),
                 /another collection is running on .*-b.*docker rm -f .*-b-gc-lock/,
             );
-            assert.equal(`${await dockerCli("exec", a.container, "cat", containerPaths.config)}\n`, rendered.outputs.registryConfig, "a was not touched");
+            assert.equal(`${await dockerCli("exec", a.container, "cat", containerPaths(2).config)}\n`, rendered.outputs.registryConfig, "a was not touched");
         } finally {
             await dockerCli("rm", "-f", "-v", `${b.container}-gc-lock`);
         }
@@ -288,7 +288,7 @@ describe("instances on several hosts share one S3 bucket (Ceph RGW) and a Redis 
         assert.equal((await b.api.pushBlob("team/garbage", layer)).status, 201, "b takes pushes again");
         assert.ok((await a.api.request("GET", `/v2/team/garbage/blobs/${sha256Digest(layer)}`)).body.equals(layer));
         for (const kept of pushed) assert.deepEqual(await a.api.manifestDigest(kept.repo, kept.tag), { status: 200, digest: kept.digest });
-        const configs = await Promise.all([a, b].map((i) => dockerCli("exec", i.container, "cat", containerPaths.config)));
+        const configs = await Promise.all([a, b].map((i) => dockerCli("exec", i.container, "cat", containerPaths(2).config)));
         for (const config of configs) assert.equal(`${config}\n`, rendered.outputs.registryConfig, "the deployed config is back, byte for byte");
         // The lock containers are made from the registry image, whose VOLUME gives each an anonymous volume.
         const leftByCollection = [...(await danglingAnonymousVolumes())].filter((v) => !volumesBeforeCollection.has(v));

@@ -218,19 +218,19 @@ test("the container gets the rendered files and the documented runtime settings"
         "private-registry.managed-by": "pulumi",
         "private-registry.component": "registry",
         "private-registry.stack": "private-registry/test",
-        "private-registry.config-path": containerPaths.config,
+        "private-registry.config-path": containerPaths(2).config,
         "private-registry.docker-host": "local",
     });
     assert.deepEqual(r.mocks.inputsOf("registry-data").labels, c.labels);
 
     const files = uploadedFiles(r);
-    assert.deepEqual([...files.keys()].sort(), [containerPaths.config, containerPaths.htpasswd, containerPaths.certificate, containerPaths.privateKey].sort());
-    assert.equal(files.get(containerPaths.config)!.content, r.outputs.registryConfig);
-    assert.equal(files.get(containerPaths.htpasswd)!.content, r.outputs.htpasswd);
-    assert.equal(files.get(containerPaths.certificate)!.content, "FAKE SERVER CERT registry-server-cert");
-    assert.equal(files.get(containerPaths.privateKey)!.content, "FAKE PRIVATE KEY registry-server-key");
-    assert.equal(files.get(containerPaths.privateKey)!.permissions, "0600");
-    assert.equal(files.get(containerPaths.config)!.permissions, "0600");
+    assert.deepEqual([...files.keys()].sort(), [containerPaths(2).config, containerPaths(2).htpasswd, containerPaths(2).certificate, containerPaths(2).privateKey].sort());
+    assert.equal(files.get(containerPaths(2).config)!.content, r.outputs.registryConfig);
+    assert.equal(files.get(containerPaths(2).htpasswd)!.content, r.outputs.htpasswd);
+    assert.equal(files.get(containerPaths(2).certificate)!.content, "FAKE SERVER CERT registry-server-cert");
+    assert.equal(files.get(containerPaths(2).privateKey)!.content, "FAKE PRIVATE KEY registry-server-key");
+    assert.equal(files.get(containerPaths(2).privateKey)!.permissions, "0600");
+    assert.equal(files.get(containerPaths(2).config)!.permissions, "0600");
 
     const config = parse(r.outputs.registryConfig);
     assert.equal(config.http.addr, ":5443");
@@ -271,10 +271,10 @@ test("a provided certificate is served as given and no CA is generated", async (
     });
     assert.equal(r.mocks.resources.filter((res) => res.type.startsWith("tls:")).length, 0);
     const files = uploadedFiles(r);
-    assert.match(files.get(containerPaths.certificate)!.content, /PROVIDED/);
-    assert.match(files.get(containerPaths.privateKey)!.content, /PROVIDED KEY/);
+    assert.match(files.get(containerPaths(2).certificate)!.content, /PROVIDED/);
+    assert.match(files.get(containerPaths(2).privateKey)!.content, /PROVIDED KEY/);
     assert.match(r.outputs.caCertificatePem!, /ISSUER/);
-    assert.equal(r.outputs.serverCertificatePem, files.get(containerPaths.certificate)!.content);
+    assert.equal(r.outputs.serverCertificatePem, files.get(containerPaths(2).certificate)!.content);
     const plain = r.mocks.resources.flatMap((res) => plainStrings(res.inputs));
     assert.ok(!plain.some((s) => s.includes("PROVIDED KEY")), "the provided key must not be stored in plain text");
 

@@ -11,7 +11,7 @@ import { singleFileFromTar, tarWithFile } from "../../operations/gc/tarFile";
 import { isReadOnly, readOnlyConfig, writableConfig } from "../../operations/gc/readOnlyMode";
 import { flushCommands, flushSucceeded, redisCacheOf } from "../../operations/gc/redisFlush";
 import { parse } from "yaml";
-import { buildRegistryConfig, renderRegistryConfig } from "../../components/registryConfig/render";
+import { buildRegistryConfig, RegistryConfigInput, renderRegistryConfig } from "../../components/registryConfig/render";
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -75,11 +75,13 @@ test("the command line takes the documented options and names a bad argument, it
 });
 
 test("shared storage: read-only mode on and off leaves the deployed config byte for byte; an interrupted collection's config is recognised", () => {
-    const deployed = renderRegistryConfig(buildRegistryConfig({
-        port: 5000, debugPort: 5001, debugOnNetwork: false, httpSecret: "x".repeat(64), authRealm: "Registry Realm", corsOrigins: [], logLevel: "info", accessLog: true,
+    const input: RegistryConfigInput = {
+        major: 2, port: 5000, debugPort: 5001, debugOnNetwork: false, httpSecret: "x".repeat(64), authRealm: "Registry Realm", corsOrigins: [], logLevel: "info", accessLog: true, tracingEndpoint: "",
         storage: { driver: "s3", s3: { endpoint: "http://127.0.0.1:7480", region: "us-east-1", bucket: "b", rootDirectory: "", hasAccessKey: true, hasSecretKey: true, secure: false, v4auth: true, chunkSize: 5242880, redirect: false }, accessKey: "AK", secretKey: "SK" },
         redis: { address: "127.0.0.1:6379", password: "p w\"d", db: 2 },
-    }));
+    };
+    const deployed = renderRegistryConfig(buildRegistryConfig(input));
+
     const readOnly = readOnlyConfig(deployed);
     assert.equal(isReadOnly(deployed), false);
     assert.equal(isReadOnly(readOnly), true);
@@ -95,6 +97,8 @@ test("shared storage: read-only mode on and off leaves the deployed config byte 
     assert.equal(flushSucceeded(target, ""), false, "no answer is no flush");
     assert.deepEqual(redisCacheOf("storage:\n  cache:\n    blobdescriptor: redis\nredis:\n  addr: '[fd00::6]:6380'\n"), { host: "fd00::6", port: 6380, password: undefined, db: 0 });
     assert.equal(redisCacheOf("storage:\n  cache:\n    blobdescriptor: inmemory\n"), undefined);
+    // Distribution 3.x names the server in a list, addrs: the same cache is found and flushed.
+    assert.deepEqual(redisCacheOf(renderRegistryConfig(buildRegistryConfig({ ...input, major: 3 }))), target);
 });
 
 test("a config file goes into a container as a one-file tar that tar itself reads back", () => {

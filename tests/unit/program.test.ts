@@ -36,7 +36,10 @@ test("Pulumi.yaml declares a typed, described entry for every component argument
         "tlsEarlyRenewalHours", "caValidityHours", "tlsKeyAlgorithm", "tlsCertificate", "tlsPrivateKey",
         "tlsCaCertificate", "image", "containerName", "dataVolumeName", "retainDataOnDestroy", "dockerHost",
         "corsOrigins", "logLevel", "accessLog", "logMaxSize", "logMaxFiles", "sshPrivateKey", "storage",
+        "registryVersion", "tracingEndpoint",
     ];
+    // Typed but without a default of their own: the image's tag gives it.
+    const derived = ["registryVersion"];
     // Objects and lists of objects, types Pulumi.yaml cannot declare; their readers check them.
     const undeclared: (keyof PrivateRegistryArgs)[] = ["clients", "s3", "redis", "instances"];
     // Stack settings for the npm wrappers, not for the component.
@@ -47,8 +50,8 @@ test("Pulumi.yaml declares a typed, described entry for every component argument
     for (const [key, spec] of Object.entries(schema)) {
         assert.ok(["string", "integer", "boolean", "array"].includes(spec.type), `${key} has a type`);
         assert.ok((spec.description ?? "").length > 20, `${key} has a description`);
-        if (key === "hostnames") {
-            assert.equal(spec.default, undefined, "hostnames is the one required key");
+        if (key === "hostnames" || derived.includes(key)) {
+            assert.equal(spec.default, undefined, `${key} has no default: hostnames is required, ${derived.join(", ")} derived`);
             continue;
         }
         assert.notEqual(spec.default, undefined, `${key} has a default`);

@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { buildRegistryConfig, containerPaths, RegistryConfigInput, renderRegistryConfig } from "../../components";
 
 const base: RegistryConfigInput = {
+    major: 2,
     port: 5000,
     debugPort: 5001,
     debugOnNetwork: false,
@@ -12,8 +13,10 @@ const base: RegistryConfigInput = {
     corsOrigins: [],
     logLevel: "info",
     accessLog: true,
+    tracingEndpoint: "",
     storage: { driver: "filesystem" },
 };
+const paths2 = containerPaths(2);
 
 test("default config carries everything the runbooks set, plus TLS, secret, health and debug", () => {
     const c = buildRegistryConfig(base);
@@ -23,8 +26,8 @@ test("default config carries everything the runbooks set, plus TLS, secret, heal
     assert.equal(c.storage.filesystem?.rootdirectory, "/var/lib/registry");
     assert.equal(c.http.addr, ":5000");
     assert.deepEqual(c.http.headers, { "X-Content-Type-Options": ["nosniff"] });
-    assert.deepEqual(c.auth.htpasswd, { realm: "Registry Realm", path: containerPaths.htpasswd });
-    assert.deepEqual(c.http.tls, { certificate: containerPaths.certificate, key: containerPaths.privateKey, minimumtls: "tls1.2" });
+    assert.deepEqual(c.auth.htpasswd, { realm: "Registry Realm", path: paths2.htpasswd });
+    assert.deepEqual(c.http.tls, { certificate: paths2.certificate, key: paths2.privateKey, minimumtls: "tls1.2" });
     assert.equal(c.http.secret, "s3cret-value");
     assert.deepEqual(c.health.storagedriver, { enabled: true, interval: "10s", threshold: 3 });
     assert.deepEqual(c.http.debug, { addr: "127.0.0.1:5001", prometheus: { enabled: true, path: "/metrics" } });

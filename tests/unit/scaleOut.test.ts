@@ -74,8 +74,8 @@ test("every instance gets byte-identical files: one config (same http.secret), o
     const b = uploadedFiles(r, "registry-b-container");
     assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
     for (const [path, file] of a) assert.deepEqual(b.get(path), file, `${path} differs between instances`);
-    assert.equal(a.get(containerPaths.config)!.content, r.outputs.registryConfig);
-    assert.equal(a.get(containerPaths.htpasswd)!.content, r.outputs.htpasswd);
+    assert.equal(a.get(containerPaths(2).config)!.content, r.outputs.registryConfig);
+    assert.equal(a.get(containerPaths(2).htpasswd)!.content, r.outputs.htpasswd);
 });
 
 test("the certificate covers the shared name and every instance's name; clients trust them all", async () => {

@@ -27,6 +27,8 @@ function createBody(c: ContainerInputs) {
     const ports = c.ports ?? [];
     return {
         Image: c.image,
+        ...(c.entrypoints ? { Entrypoint: c.entrypoints } : {}),
+        ...(c.command ? { Cmd: c.command } : {}),
         Env: c.envs ?? [],
         Labels: Object.fromEntries((c.labels ?? []).map((l) => [l.label, l.value])),
         ExposedPorts: Object.fromEntries(ports.map((p) => [`${p.internal}/${p.protocol ?? "tcp"}`, {}])),

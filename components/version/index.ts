@@ -1,0 +1,2 @@
+export { RegistryMajor, RegistryVersionArgs, RegistryVersionSettings, imageTag, registryMajors, resolveRegistryVersion, tagMajor } from "./args";
+export { findVersionProblems } from "./validation";
