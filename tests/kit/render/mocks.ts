@@ -39,10 +39,20 @@ export interface MockOptions {
     tls: "openssl" | "fake";
     /**
      * Outputs of an earlier run by resource name: returned again instead of new values, as
-     * the engine returns stored state when inputs did not change.
+     * the engine returns stored state when inputs did not change. Only for resources whose
+     * outputs are generated (keys, certificates, random values); the Docker and command
+     * resources' outputs follow from their inputs, so a changed input (a new image) shows.
      */
     state?: Map<string, Outputs>;
 }
+
+/** Resource types whose mock outputs are a function of their inputs: never taken from `state`. */
+const derivedFromInputs = new Set([
+    "docker:index/remoteImage:RemoteImage",
+    "docker:index/volume:Volume",
+    "docker:index/container:Container",
+    "command:remote:Command",
+]);
 
 const alphabets = {
     upper: "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
@@ -78,7 +88,7 @@ export class RegistryMocks implements pulumi.runtime.Mocks {
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Outputs }> {
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const stored = this.options.state?.get(args.name);
+        const stored = derivedFromInputs.has(args.type) ? undefined : this.options.state?.get(args.name);
         const outputs = stored ?? (await this.outputsFor(args.type, args.name, reveal(args.inputs) as Record<string, unknown>));
         this.outputsByName.set(args.name, outputs);
         return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs } };
