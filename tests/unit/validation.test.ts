@@ -108,8 +108,9 @@ test("image, names, dockerHost, CORS origins and logging are checked", () => {
     for (const bad of ["registry 2", "Registry:2", "", "registry:", "registry@sha256:abc"]) {
         assertOneProblem({ image: bad }, "image", JSON.stringify(bad), /image reference/);
     }
+    // Well-formed references; "registry" and a digest alone name no version, so registryVersion says it.
     for (const good of ["registry:2", "registry", "ghcr.io/org/registry:2.8.3", "localhost:5000/mirror/registry:2", `registry@sha256:${"a".repeat(64)}`]) {
-        assert.deepEqual(problemsOf({ image: good }), [], good);
+        assert.deepEqual(problemsOf({ image: good, registryVersion: good.includes(":2") ? 2 : 3 }), [], good);
     }
     assertOneProblem({ containerName: "my registry" }, "containerName", '"my registry"', /letters, digits/);
     assertOneProblem({ containerName: "r" }, "containerName", '"r"', /at least 2 characters/);
