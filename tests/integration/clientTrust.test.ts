@@ -2,6 +2,8 @@
  * The client trust scripts exactly as the component renders them, run over a real sshd (as the
  * command provider runs them) against a host root in a temporary folder: files and modes,
  * idempotence, removal of exactly what was added, the daemon.json merge, sudo and its absence.
+ * No registry runs here, and the commands do not depend on the Distribution major (the last test
+ * checks that), so these tests run once; clientTrustE2e.test.ts runs the real clients per major.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -15,6 +17,7 @@ import { RunResult } from "../kit/host/process";
 import { startSshd, Sshd } from "../kit/services/sshd";
 import { createTestUsers, TestUsers } from "../kit/host/testUsers";
 import { freshTempDir } from "../kit/host/tempDirs";
+import { testedMajors, testImages } from "../kit/registry/testRegistry";
 import { startDaemon, stopDaemon } from "../kit/services/daemons";
 
 interface Command {
@@ -389,5 +392,31 @@ describe("client trust scripts over a real sshd, into a host root", () => {
             if (previous === undefined) await rm(config, { force: true });
             else await writeFile(config, previous);
         }
+    });
+
+    test("the commands are the same for every Distribution major, so the tests above hold for 2.8 and 3.x alike", async () => {
+        const commandsFor = async (image: string) => {
+            const r = await renderRegistry({
+                image,
+                hostnames: ["registry.test", "10.1.2.3"],
+                port: 5000,
+                users: ["admin", "ci"],
+                tlsCertificate: "SERVER CERT",
+                tlsPrivateKey: "SERVER KEY",
+                tlsCaCertificate: "CA",
+                sshPrivateKey: sshd.privateKey,
+                clients: [{ name: "both", host: "127.0.0.1", port: sshd.port, hostKey: sshd.hostKey, runtimes: ["docker", "containerd"], dockerLogin: "ci" }],
+            });
+            assert.equal((r.mocks.inputsOf("registry-container") as { image: string }).image, image);
+            const inputs = r.mocks.inputsOf("registry-client-both") as unknown as Command;
+            // The login password on stdin is random per render: the one thing allowed to differ.
+            assert.ok(inputs.stdin?.includes(r.outputs.passwords.ci));
+            return { ...inputs, stdin: inputs.stdin?.replaceAll(r.outputs.passwords.ci, "<password of ci>") };
+        };
+        // One after the other: every render resets the one mock monitor.
+        const perMajor: Awaited<ReturnType<typeof commandsFor>>[] = [];
+        for (const major of testedMajors) perMajor.push(await commandsFor(testImages[major]));
+        assert.equal(perMajor.length, 2);
+        for (const other of perMajor.slice(1)) assert.deepEqual(other, perMajor[0]);
     });
 });
