@@ -88,7 +88,10 @@ function uploadsLine(lines: string[]): CollectorOutput["uploads"] {
 /**
  * Parses the collector's stdout. Distribution 2.8 prints each repository's name on a line of its
  * own, then `manifest eligible for deletion: DIGEST` (with --delete-untagged) and
- * `REPO: marking ...` lines, a summary, and `blob eligible for deletion: DIGEST` lines.
+ * `REPO: marking ...` lines, a summary, and `blob eligible for deletion: DIGEST` lines. 3.x prints
+ * the untagged manifests after every repository, each with its repository and the repository's
+ * tags (`manifest eligible for deletion: {REPO DIGEST [TAGS]}`), and `REPO: layer link eligible
+ * for deletion: DIGEST` lines at the end.
  */
 export function parseCollectorOutput(stdout: string, stderr: string): CollectorOutput {
     const lines = stdout.split("\n").map((l) => l.trimEnd());
@@ -101,6 +104,8 @@ export function parseCollectorOutput(stdout: string, stderr: string): CollectorO
         if ((m = /^blob eligible for deletion: (sha256:[0-9a-f]{64})$/.exec(line))) blobsEligible.push(m[1]);
         else if ((m = /^manifest eligible for deletion: (sha256:[0-9a-f]{64})$/.exec(line)))
             manifestsEligible.push({ repository: repositories[repositories.length - 1] ?? "", digest: m[1] });
+        else if ((m = /^manifest eligible for deletion: \{(\S+) (sha256:[0-9a-f]{64}) \[[^\]]*\]\}$/.exec(line)))
+            manifestsEligible.push({ repository: m[1], digest: m[2] });
         else if ((m = /^(\d+) blobs marked, \d+ blobs and \d+ manifests eligible for deletion$/.exec(line))) blobsMarked = Number(m[1]);
         else if (/^[a-z0-9]+(?:(?:[._]|__|-+|\/)[a-z0-9]+)*$/.test(line)) repositories.push(line);
     }

@@ -46,6 +46,34 @@ test("the collector's output gives the removed blobs and manifests (with their r
     assert.equal(parsed.emptyStorage, false);
 });
 
+// Distribution 3.1.2's output with --delete-untagged: untagged manifests after every repository,
+// each with its repository and that repository's tags, and layer links at the end.
+const collectorStdout3 = [
+    "team/app",
+    `team/app: marking manifest ${d("2")} `,
+    `team/app: marking blob ${d("3")}`,
+    "library/base",
+    `library/base: marking manifest ${d("4")} `,
+    `manifest eligible for deletion: {team/app ${d("1")} [latest v1]}`,
+    `manifest eligible for deletion: {library/base ${d("6")} []}`,
+    "",
+    "3 blobs marked, 2 blobs and 2 manifests eligible for deletion",
+    `blob eligible for deletion: ${d("1")}`,
+    `blob eligible for deletion: ${d("6")}`,
+    `team/app: layer link eligible for deletion: ${d("5")}`,
+].join("\n");
+
+test("3.x's collector output gives each untagged manifest with its own repository, not the last one listed", () => {
+    const parsed = parseCollectorOutput(collectorStdout3, "");
+    assert.deepEqual(parsed.repositories, ["team/app", "library/base"]);
+    assert.deepEqual(parsed.manifestsEligible, [
+        { repository: "team/app", digest: d("1") },
+        { repository: "library/base", digest: d("6") },
+    ]);
+    assert.deepEqual(parsed.blobsEligible, [d("1"), d("6")]);
+    assert.equal(parsed.blobsMarked, 3);
+});
+
 test("a storage with no repositories yet is empty, not a failure; an image without du gives no sizes", () => {
     const parsed = parseCollectorOutput("private-registry-gc: kib-before \n", "failed to garbage collect: failed to mark: filesystem: Path not found: /docker/registry/v2/repositories");
     assert.equal(parsed.emptyStorage, true);

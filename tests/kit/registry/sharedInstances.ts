@@ -5,7 +5,8 @@
  * name, the host's network (so the object store and Redis on this machine's loopback are
  * reached as the registry would reach them on its network), and its own loopback ports, set
  * through Distribution's environment overrides (REGISTRY_HTTP_ADDR, REGISTRY_HTTP_DEBUG_ADDR),
- * which leave the config file byte-identical across instances.
+ * which leave the config file byte-identical across instances. Everything else is as declared:
+ * the command (serve the uploaded config) and the environment (added to, never replaced).
  */
 import { healthcheckCommand } from "../../../components";
 import { ContainerInputs, removeContainerAndVolume, runContainer } from "./container";
@@ -36,7 +37,12 @@ export function inputsForThisMachine(rendered: RenderedRegistry, instance: strin
     return {
         ...declared,
         name: `registry-${unique}-${instance}`,
-        envs: [`REGISTRY_HTTP_ADDR=127.0.0.1:${port}`, `REGISTRY_HTTP_DEBUG_ADDR=127.0.0.1:${debugPort}`],
+        // The declared environment (3.x: OTEL_TRACES_EXPORTER) as it is, then the two port overrides.
+        envs: [
+            ...(declared.envs ?? []).filter((e) => !/^REGISTRY_HTTP_(DEBUG_)?ADDR=/.test(e)),
+            `REGISTRY_HTTP_ADDR=127.0.0.1:${port}`,
+            `REGISTRY_HTTP_DEBUG_ADDR=127.0.0.1:${debugPort}`,
+        ],
         healthcheck: { ...declared.healthcheck!, tests: healthcheckCommand(debugPort) },
     };
 }
