@@ -15,7 +15,7 @@ import { Server } from "node:net";
 import { join } from "node:path";
 import { Docker, docker as hostDocker } from "../kit/docker";
 import { RenderedRegistry } from "../kit/render/render";
-import { startTestRegistry, testedMajors, testImages, TestRegistry } from "../kit/registry/testRegistry";
+import { startTestRegistry, testedMajors, testImages, TestRegistry, testVersions } from "../kit/registry/testRegistry";
 import { forwardIpv6Loopback, freePort } from "../kit/host/net";
 import { runProcess } from "../kit/host/process";
 import { addLoopbackNames, LoopbackNames } from "../kit/host/loopbackNames";
@@ -52,7 +52,7 @@ describe("end to end: Docker and containerd on a client host trust the registry 
     });
 
     for (const major of testedMajors) {
-        describe(`Distribution ${major === 2 ? "2.8.2" : "3.1.2"}`, () => {
+        describe(`Distribution ${testVersions[major]}`, () => {
             const unique = uniqueName(`e2e${major}`);
             const name = `registry-${unique}.test`;
             let rendered: RenderedRegistry;

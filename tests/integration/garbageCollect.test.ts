@@ -17,7 +17,7 @@ import { assertImagesPull, ImageClient, StoredImage } from "../kit/registry/imag
 import { freePort } from "../kit/host/net";
 import { runProcess } from "../kit/host/process";
 import { mediaTypes, RegistryApi } from "../kit/registry/api";
-import { startTestRegistry, testedMajors, testImages, TestRegistry } from "../kit/registry/testRegistry";
+import { startTestRegistry, testedMajors, testImages, TestRegistry, testVersions } from "../kit/registry/testRegistry";
 import { uniqueName } from "../kit/host/owner";
 import { freshTempDir } from "../kit/host/tempDirs";
 import { containerPaths, RegistryMajor } from "../../components";
@@ -28,7 +28,7 @@ function describeGarbageCollection(major: RegistryMajor): void {
     const image = testImages[major];
     const unique = uniqueName(`gc${major}`);
 
-    describe(`safe garbage collection of a deployed registry, Distribution ${major === 2 ? "2.8.2" : "3.1.2"}`, () => {
+    describe(`safe garbage collection of a deployed registry, Distribution ${testVersions[major]}`, () => {
         let deployed: TestRegistry;
         let work: string;
         let address: string;

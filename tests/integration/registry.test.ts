@@ -16,7 +16,7 @@ import { promisify } from "node:util";
 import { RenderedRegistry } from "../kit/render/render";
 import { ContainerInputs } from "../kit/registry/container";
 import { dockerCli } from "../kit/docker";
-import { startTestRegistry, testedMajors, testImages, TestRegistry } from "../kit/registry/testRegistry";
+import { startTestRegistry, testedMajors, testImages, TestRegistry, testVersions } from "../kit/registry/testRegistry";
 import { curl } from "../kit/registry/curl";
 import { freePort } from "../kit/host/net";
 import { runProcess } from "../kit/host/process";
@@ -27,7 +27,6 @@ import type { RegistryMajor } from "../../components";
 
 const exec = promisify(execFile);
 const hostname = "registry.test";
-const versions: Record<RegistryMajor, string> = { 2: "2.8.2", 3: "3.1.2" };
 
 for (const major of testedMajors) describeRegistry(major);
 
@@ -35,7 +34,7 @@ function describeRegistry(major: RegistryMajor): void {
     const image = testImages[major];
     const unique = uniqueName(`it${major}`);
 
-    describe(`the deployed registry, on the real Docker engine and Distribution ${versions[major]}`, () => {
+    describe(`the deployed registry, on the real Docker engine and Distribution ${testVersions[major]}`, () => {
         let rendered: RenderedRegistry;
         let container: ContainerInputs;
         let deployed: TestRegistry | undefined;

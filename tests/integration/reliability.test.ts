@@ -24,7 +24,7 @@ import { paddedSchema2Manifest, schema2Manifest, signedSchema1Manifest, Descript
 import { ApiResponse, errorCodes, mediaTypes, RegistryApi, responseSummary, sha256Digest } from "../kit/registry/api";
 import { freePort } from "../kit/host/net";
 import { renderRegistry } from "../kit/render/render";
-import { startTestRegistry, testedMajors, testImages, TestRegistry } from "../kit/registry/testRegistry";
+import { startTestRegistry, testedMajors, testImages, TestRegistry, testVersions } from "../kit/registry/testRegistry";
 import { uniqueName } from "../kit/host/owner";
 import { freshTempDir } from "../kit/host/tempDirs";
 import type { RegistryMajor } from "../../components";
@@ -37,14 +37,13 @@ const containerDiff = async (name: string) => (await dockerCli("diff", name)).sp
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const versions: Record<RegistryMajor, string> = { 2: "2.8.2", 3: "3.1.2" };
 
 for (const major of testedMajors) describeReliability(major);
 
 function describeReliability(major: RegistryMajor): void {
     const unique = uniqueName(`rel${major}`);
 
-    describe(`reliability: nothing stored is lost (real Docker engine, Distribution ${versions[major]}, docker CLI)`, () => {
+    describe(`reliability: nothing stored is lost (real Docker engine, Distribution ${testVersions[major]}, docker CLI)`, () => {
         let deployed: TestRegistry | undefined;
         /** The container inputs now running (test 2 replaces them). */
         let container: ContainerInputs;

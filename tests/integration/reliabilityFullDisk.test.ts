@@ -20,7 +20,7 @@ import { createTmpfsVolume, TmpfsVolume } from "../kit/host/tmpfsVolume";
 import { ApiResponse, errorCodes, RegistryApi, responseSummary, sha256Digest } from "../kit/registry/api";
 import { freePort } from "../kit/host/net";
 import { garbageCollect } from "../../operations/gc";
-import { startTestRegistry, testedMajors, testImages } from "../kit/registry/testRegistry";
+import { startTestRegistry, testedMajors, testImages, testVersions } from "../kit/registry/testRegistry";
 import { uniqueName } from "../kit/host/owner";
 import { freshTempDir } from "../kit/host/tempDirs";
 import { containerPaths } from "../../components/instances/containerLayout";
@@ -51,14 +51,13 @@ function assertNoSpaceError(major: RegistryMajor, res: ApiResponse, dir: string)
     }
 }
 
-const versions: Record<RegistryMajor, string> = { 2: "2.8.2", 3: "3.1.2" };
 
 for (const major of testedMajors) describeFullDisk(major);
 
 function describeFullDisk(major: RegistryMajor): void {
     const unique = uniqueName(`relfull${major}`);
 
-    describe(`5. full disk (Distribution ${versions[major]}): a push that does not fit fails cleanly, and nothing stored is lost`, () => {
+    describe(`5. full disk (Distribution ${testVersions[major]}): a push that does not fit fails cleanly, and nothing stored is lost`, () => {
         let container: ContainerInputs;
         let name: string;
         let disk: TmpfsVolume | undefined;
@@ -131,7 +130,7 @@ function describeFullDisk(major: RegistryMajor): void {
             await assertNothingLost();
         });
 
-        test(`Distribution ${versions[major]} keeps the failed upload's partial data in _uploads (until upload purging)`, async (t) => {
+        test(`Distribution ${testVersions[major]} keeps the failed upload's partial data in _uploads (until upload purging)`, async (t) => {
             const files = await uploadStateFiles(disk!.dir);
             const partial = [...files].filter(([path]) => path.startsWith(`docker/registry/v2/repositories/${unique}/too-big/_uploads/`));
             const dataBytes = partial.filter(([path]) => path.endsWith("/data")).reduce((sum, [, size]) => sum + size, 0);

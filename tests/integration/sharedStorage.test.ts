@@ -24,7 +24,7 @@ import { errorCodes, responseSummary, sha256Digest } from "../kit/registry/api";
 import { renderRegistry, RenderedRegistry, uploadedFiles } from "../kit/render/render";
 import { startRoundRobinFront } from "../kit/services/roundRobinFront";
 import { SharedInstance, startSharedInstances } from "../kit/registry/sharedInstances";
-import { testedMajors, testImages } from "../kit/registry/testRegistry";
+import { testedMajors, testImages, testVersions } from "../kit/registry/testRegistry";
 import { curl } from "../kit/registry/curl";
 import { uniqueName } from "../kit/host/owner";
 import { danglingAnonymousVolumes } from "../kit/registry/leftovers";
@@ -85,7 +85,7 @@ function describeMajor(major: RegistryMajor, objectStore: () => S3Server): void 
     const shared = `registry-${unique}.test`;
     const nameOf = (instance: string) => `${instance}-${unique}.test`;
 
-    describe(`Distribution ${major === 2 ? "2.8.2" : "3.1.2"}`, () => {
+    describe(`Distribution ${testVersions[major]}`, () => {
         let s3: S3Server;
         let redis: Awaited<ReturnType<typeof startRedis>>;
         let bucket: string;

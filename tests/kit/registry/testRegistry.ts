@@ -17,6 +17,9 @@ export const testImages: Record<RegistryMajor, string> = {
     3: "private-registry-test/registry:3.1.2",
 };
 
+/** The Distribution version of each stand-in, for test titles. */
+export const testVersions: Record<RegistryMajor, string> = { 2: "2.8.2", 3: "3.1.2" };
+
 /** Every major the integration suites run against. */
 export const testedMajors: readonly RegistryMajor[] = [2, 3];
 
