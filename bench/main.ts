@@ -13,9 +13,11 @@ import { cleaningUp, cleanupAll, cleanupOnSignals, onCleanup } from "./targets/c
 import { allCosts, costId, costLabel, defaultCost } from "./targets/costs";
 import { removeLeftoversOfKilledRuns, runId } from "./targets/deploy";
 import { deployAll } from "./targets/deployments";
+import { majorLabel } from "./targets/majors";
 import { deployS3 } from "./targets/s3Deploy";
 import { authRatios, measureAuthCost } from "./suites/authCost";
 import { Limits } from "./suites/limits";
+import { majorRatios, pushPullId3, throughputId3 } from "./suites/majors";
 import { measureParallel, parallelRatios } from "./suites/parallel";
 import { measurePushPull, pushPullRatios } from "./suites/pushPull";
 import { RunBlobs } from "./suites/runBlobs";
@@ -30,7 +32,7 @@ import { Results } from "./report/results";
 async function main(): Promise<void> {
     const options = parseOptions(process.argv.slice(2));
     cleanupOnSignals();
-    await ensureTools(options.only);
+    await ensureTools(options.only, options.majors);
     await removeLeftoversOfKilledRuns();
     const startedAt = new Date();
     // Under /tmp, on the same disk as Docker's volumes here (both are the root file system).
@@ -38,16 +40,16 @@ async function main(): Promise<void> {
     await reapStaleDirs("registry-bench-");
     const workDir = await ownedTempDir(`registry-${runId}-`);
     onCleanup(`remove ${workDir}`, () => rm(workDir, { recursive: true, force: true }));
-    const machine = await describeMachine();
+    const machine = await describeMachine(workDir, options.majors);
     const loadBefore = await currentLoad(`registry-${runId}`);
-    console.log(`bench ${runId}: ${options.runs} rounds, ${options.sizeMiB} MiB blob, suites ${options.only.join(",")}`);
+    console.log(`bench ${runId}: ${options.runs} rounds, ${options.sizeMiB} MiB blob, suites ${options.only.join(",")}, majors ${options.majors.join(",")}`);
     console.log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.kernel}, docker ${machine.docker}`);
     console.log(`load before: ${loadBefore.loadavg.join(" ")}; other containers running: ${loadBefore.otherContainers.length}`);
 
     const blobsDir = join(workDir, "blobs");
     await mkdir(blobsDir);
     progress("deploying");
-    const d = await deployAll(workDir, options.only, blobsDir);
+    const d = await deployAll(workDir, options.only, options.majors, blobsDir);
     const blobs = new RunBlobs(blobsDir, options.sizeMiB, options.parallelSizeMiB);
     const results = new Results();
     const has = (s: (typeof options.only)[number]) => options.only.includes(s);
@@ -58,6 +60,8 @@ async function main(): Promise<void> {
             { id: "none", label: "no auth (baseline)", endpoint: d.noAuth! },
             ...allCosts.map((cost) => ({ id: costId(cost), label: `bcrypt ${costLabel(cost)}`, endpoint: d.byCost!.get(cost)! })),
         ];
+        // Distribution 3.1 next to the 2.8 container at the default cost, so the two are measured back to back.
+        if (d.deployed3) targets.splice(2, 0, { id: pushPullId3, label: `${majorLabel(3)}, bcrypt ${costLabel(defaultCost)}`, endpoint: d.deployed3 });
         await measurePushPull(targets, options.layers, options.runs, workDir, results);
     }
     // The deployed container is the product's: default bcrypt cost, HTTP/2 off. The bare
@@ -65,6 +69,8 @@ async function main(): Promise<void> {
     const deployedLabel = `container as deployed: ${costLabel(defaultCost)}, HTTP/2 off, published port (kernel NAT)`;
     const variants: ThroughputVariant[] = [
         { id: "nat-h1", label: deployedLabel, endpoint: d.deployed, http: "1.1" },
+        // The same container on Distribution 3.1, next to 2.8's so that the two are measured back to back.
+        ...(d.deployed3 ? [{ id: throughputId3, label: `${majorLabel(3)}, ${deployedLabel}`, endpoint: d.deployed3, http: "1.1" as const }] : []),
         { id: "bare-h1", label: "bare process, same binary and config (HTTP/2 off)", endpoint: d.bare!, http: "1.1" },
         { id: "bareveth-h1", label: "bare process in a netns over veth (MTU 1500, no NAT)", endpoint: d.bareVeth!, http: "1.1" },
         { id: "nginx-front-h1", label: "nginx-in-front design (runbook)", endpoint: d.nginxFront!, http: "1.1" },
@@ -94,12 +100,14 @@ async function main(): Promise<void> {
     throughputRatios(results);
     parallelRatios(results);
     s3Ratios(results, ran);
-    results.notes.push(...methodNotes(machine), ...(s3 ? s3Notes(s3, ran, machine.ceph) : []), ...targetSummary(results));
+    majorRatios(results, machine.registries);
+    results.notes.push(...methodNotes(machine, d.deployed3 !== undefined), ...(s3 ? s3Notes(s3, ran, machine.ceph) : []), ...targetSummary(results));
     const loadAfter = await currentLoad(`registry-${runId}`);
     const seconds = Math.round((Date.now() - startedAt.getTime()) / 1000);
     printReport(results, [
         `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.kernel}`,
-        `Docker ${machine.docker} (${machine.userlandProxyOff ? "--userland-proxy=false" : "userland proxy ON"}); registry ${machine.registryVersion} (${machine.registryGo}), image ${machine.registryImage}`,
+        `Docker ${machine.docker} (${machine.userlandProxyOff ? "--userland-proxy=false" : "userland proxy ON"})`,
+        ...machine.registries.map((r) => `Distribution ${r.major}: ${r.version}, built with ${r.go}, image ${r.image}`),
         `${options.runs} rounds, medians; ${startedAt.toISOString()}, took ${seconds} s; load ${loadBefore.loadavg.join(" ")} → ${loadAfter.loadavg.join(" ")}, other containers ${loadBefore.otherContainers.length} → ${loadAfter.otherContainers.length}`,
     ]);
     await writeJson(options.out, {

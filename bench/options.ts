@@ -1,4 +1,5 @@
 /** Command-line options of `npm run bench`. */
+import type { RegistryMajor } from "../components/version/args";
 
 const suites = ["auth", "pushpull", "throughput", "parallel", "s3"] as const;
 export type Suite = (typeof suites)[number];
@@ -16,12 +17,20 @@ export interface BenchOptions {
     layers: number;
     /** Suites to run (all by default). */
     only: Suite[];
+    /**
+     * Distribution majors the deployed container is measured on (2 and 3 by default). 2 always:
+     * every other comparison is made on it; 3 adds the container on Distribution 3.1 to the
+     * pushpull, throughput and parallel suites, in the same rounds, with 3.1 / 2.8 ratios.
+     */
+    majors: RegistryMajor[];
     /** Where the JSON goes. */
     out: string;
 }
 
 const usage = `usage: npm run bench -- [--runs N] [--size MiB] [--parallel-size MiB] [--auth-requests N]
-                          [--layers N] [--only ${suites.join(",")}] [--out file.json] [--quick]
+                          [--layers N] [--only ${suites.join(",")}] [--majors 2,3] [--out file.json] [--quick]
+  --majors  Distribution majors of the deployed container (default 2,3; 2 is always measured):
+            3 adds Distribution 3.1 beside 2.8 to the pushpull, throughput and parallel suites
   --quick   a fast development run: 2 rounds, a 64 MiB blob, 8 MiB parallel blobs, 50 requests`;
 
 function positive(flag: string, value: string | undefined): number {
@@ -38,6 +47,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         authRequests: 200,
         layers: 50,
         only: [...suites],
+        majors: [2, 3],
         out: "bench/results/latest.json",
     };
     // --quick first, so explicit flags given with it still win.
@@ -68,6 +78,14 @@ export function parseOptions(argv: string[]): BenchOptions {
                 const unknown = chosen.filter((s) => !(suites as readonly string[]).includes(s));
                 if (chosen.length === 0 || unknown.length > 0) throw new Error(`--only: unknown suite(s) ${unknown.join(",")}\n${usage}`);
                 o.only = chosen as Suite[];
+                break;
+            }
+            case "--majors": {
+                const chosen = [...new Set((value ?? "").split(",").filter(Boolean))];
+                if (chosen.some((m) => m !== "2" && m !== "3") || !chosen.includes("2")) {
+                    throw new Error(`--majors takes 2 or 2,3 (every other comparison is made on 2), got ${value}\n${usage}`);
+                }
+                o.majors = chosen.map(Number).sort() as RegistryMajor[];
                 break;
             }
             case "--out":

@@ -8,7 +8,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# Docker engine, Debian's docker-registry and the registry:2 stand-in image.
+# Docker engine, Debian's docker-registry and the registry:2 and registry:3 stand-in images.
 bash "$here/../tests/kit/provision.sh"
 . "$here/../tests/kit/packages.sh"
 

@@ -3,7 +3,8 @@ import { spawnSync } from "node:child_process";
 import { access, constants } from "node:fs/promises";
 import { join } from "node:path";
 import { dockerCli } from "../tests/kit/docker";
-import { testImage } from "../tests/kit/registry/testRegistry";
+import type { RegistryMajor } from "../components/version/args";
+import { testImages } from "../tests/kit/registry/testRegistry";
 import { registryBinary } from "./targets/bareRegistry";
 import { dockerProxyBinary } from "./targets/dockerProxy";
 import type { Suite } from "./options";
@@ -14,23 +15,25 @@ const cephPrograms = ["monmaptool", "ceph-mon", "ceph-osd", "radosgw", "radosgw-
 const onPath = (program: string) => spawnSync("sh", ["-c", `command -v ${program}`]).status === 0;
 const executable = (path: string) => access(path, constants.X_OK).then(() => true, () => false);
 
-async function missing(suites: readonly Suite[]): Promise<string[]> {
+async function missing(suites: readonly Suite[], majors: readonly RegistryMajor[]): Promise<string[]> {
     const programs = ["docker", "curl", "nginx", "go", "dd", "tar", "openssl", "ip", ...(suites.includes("s3") ? cephPrograms : [])];
     const gone = programs.filter((p) => !onPath(p));
     for (const path of [registryBinary, dockerProxyBinary]) if (!(await executable(path))) gone.push(path);
-    if (gone.length === 0 && !(await dockerCli("image", "inspect", testImage).then(() => true, () => false))) gone.push(testImage);
+    for (const image of majors.map((m) => testImages[m])) {
+        if (gone.length === 0 && !(await dockerCli("image", "inspect", image).then(() => true, () => false))) gone.push(image);
+    }
     if (gone.length === 0 && !(await dockerCli("info").then(() => true, () => false))) gone.push("a running dockerd");
     return gone;
 }
 
-/** Checks for what the chosen suites need (Ceph only for `s3`), and runs provision.sh when something is missing. */
-export async function ensureTools(suites: readonly Suite[]): Promise<void> {
-    let gone = await missing(suites);
+/** Checks for what the chosen suites and majors need (Ceph only for `s3`), and runs provision.sh when something is missing. */
+export async function ensureTools(suites: readonly Suite[], majors: readonly RegistryMajor[]): Promise<void> {
+    let gone = await missing(suites, majors);
     if (gone.length === 0) return;
     const script = join(__dirname, "provision.sh");
     if (process.getuid?.() !== 0) throw new Error(`missing ${gone.join(", ")}; run 'sudo bash ${script}'`);
     console.log(`missing ${gone.join(", ")}: running ${script}`);
     const run = spawnSync("bash", [script], { stdio: "inherit" });
-    gone = await missing(suites);
+    gone = await missing(suites, majors);
     if (run.status !== 0 || gone.length > 0) throw new Error(`bench/provision.sh failed; still missing ${gone.join(", ")}`);
 }

@@ -1,11 +1,15 @@
 /** What the figures were taken on, and how busy the machine was. */
 import { execFile } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { cpus, loadavg, totalmem } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
+import type { RegistryMajor } from "../../components/version/args";
 import { dockerCli } from "../../tests/kit/docker";
-import { testImage } from "../../tests/kit/registry/testRegistry";
+import { testImages } from "../../tests/kit/registry/testRegistry";
 import { registryBinary } from "../targets/bareRegistry";
+import { runId } from "../targets/deploy";
 
 const exec = promisify(execFile);
 
@@ -28,6 +32,24 @@ async function dockerdCommandLine(): Promise<string> {
     return "dockerd not found";
 }
 
+/** The registry binary of one major's image. */
+export interface RegistryBuild {
+    major: RegistryMajor;
+    image: string;
+    /** `registry --version` in the image. */
+    version: string;
+    /** The Go version the image's /bin/registry was built with (`go version` on a copy taken out of the image). */
+    go: string;
+    sha256: string;
+}
+
+/** The bare process's binary: its Go version, and whether it is the 2.8 image's very binary. */
+interface BareRegistryBuild {
+    path: string;
+    go: string;
+    sameAsImage2: boolean;
+}
+
 export interface Machine {
     cpuModel: string;
     cores: number;
@@ -37,9 +59,9 @@ export interface Machine {
     dockerd: string;
     /** True when dockerd runs with --userland-proxy=false (loopback ports NATed by the kernel). */
     userlandProxyOff: boolean;
-    registryImage: string;
-    registryVersion: string;
-    registryGo: string;
+    /** The registry of each major measured, 2.8 first. */
+    registries: RegistryBuild[];
+    bareRegistry: BareRegistryBuild;
     goForHasher: string;
     nginx: string;
     /** Ceph's version (the s3 suite's object store), or why it is unavailable. */
@@ -48,11 +70,39 @@ export interface Machine {
     node: string;
 }
 
-export async function describeMachine(): Promise<Machine> {
+/** `go version <binary>` reads the Go version a binary was built with (from its build info). */
+const goVersionOf = async (binary: string) => (await firstLine("go", ["version", binary])).replace(/^.*: /, "");
+
+const sha256Of = async (file: string) => createHash("sha256").update(await readFile(file)).digest("hex");
+
+/**
+ * The image's own binary, copied out of a created (never started) container into `workDir`, so
+ * the Go version is the image's, whatever the host has; the official images keep it at /bin/registry too.
+ */
+async function registryBuild(major: RegistryMajor, workDir: string): Promise<RegistryBuild> {
+    const image = testImages[major];
+    const name = `registry-${runId}-binary${major}`;
+    const copy = join(workDir, `registry-binary-${major}`);
+    await dockerCli("create", "--name", name, image);
+    try {
+        await dockerCli("cp", "-L", `${name}:/bin/registry`, copy);
+    } finally {
+        await dockerCli("rm", "-f", name);
+    }
+    try {
+        const version = await dockerCli("run", "--rm", "--name", `registry-${runId}-version${major}`, image, "--version").catch((e: Error) => `unknown (${e.message})`);
+        return { major, image, version, go: await goVersionOf(copy), sha256: await sha256Of(copy) };
+    } finally {
+        await rm(copy, { force: true });
+    }
+}
+
+export async function describeMachine(workDir: string, majors: readonly RegistryMajor[]): Promise<Machine> {
     const cpuinfo = await readFile("/proc/cpuinfo", "utf8");
     const dockerd = await dockerdCommandLine();
-    // `go version <binary>` reads the Go version a binary was built with.
-    const registryGo = (await firstLine("go", ["version", registryBinary])).replace(/^.*: /, "");
+    const registries: RegistryBuild[] = [];
+    for (const major of majors) registries.push(await registryBuild(major, workDir));
+    const bareSha256 = await sha256Of(registryBinary);
     return {
         cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? "unknown",
         cores: cpus().length,
@@ -61,9 +111,8 @@ export async function describeMachine(): Promise<Machine> {
         docker: await dockerCli("version", "--format", "client {{.Client.Version}}, server {{.Server.Version}}"),
         dockerd,
         userlandProxyOff: /--userland-proxy[= ]false/.test(dockerd),
-        registryImage: testImage,
-        registryVersion: await dockerCli("run", "--rm", testImage, "--version").catch((e: Error) => `unknown (${e.message})`),
-        registryGo,
+        registries,
+        bareRegistry: { path: registryBinary, go: await goVersionOf(registryBinary), sameAsImage2: registries.some((r) => r.major === 2 && r.sha256 === bareSha256) },
         goForHasher: await firstLine("go", ["version"]),
         nginx: await firstLine("nginx", ["-v"]),
         ceph: await firstLine("ceph", ["--version"]),

@@ -39,7 +39,10 @@ function ratioRows(ratios: Ratio[]): string {
 /** A side-by-side cell: a median, a ratio with "×", "n/a" when its id was not measured, "" when blank. */
 function cellText(results: Results, cell: Cell): string {
     if (cell === undefined) return "";
-    if ("figure" in cell) return fmt(results.get(cell.figure)?.median ?? NaN);
+    if ("figure" in cell) {
+        const f = results.get(cell.figure);
+        return f?.unit === "requests" ? f.median.toFixed(0) : fmt(f?.median ?? NaN);
+    }
     const r = results.ratios.find((x) => x.id === cell.ratio);
     return r ? `${fmt(r.value)}×` : "n/a";
 }

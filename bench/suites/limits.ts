@@ -1,7 +1,7 @@
 /**
  * This machine's limits, measured in the same rounds as the registry:
- * - sha256 speed of Go's crypto/sha256 (built with Debian's golang-go, the Go version the
- *   registry binary was built with is recorded next to it), the hash an upload goes through;
+ * - sha256 speed of Go's crypto/sha256 (built with the `go` on PATH; its version and each
+ *   registry binary's are recorded in the report), the hash an upload goes through;
  * - disk write with fsync (dd conv=fsync) next to Docker's volumes, as the registry syncs a
  *   blob when it commits it;
  * - nginx serving the file over TLS (download) and taking it by PUT over TLS (upload, no fsync).

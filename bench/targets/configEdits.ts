@@ -5,6 +5,7 @@
  */
 import { parse, stringify } from "yaml";
 import type { DistributionConfig } from "../../components/registryConfig/render";
+import type { RegistryMajor } from "../../components/version/args";
 import { containerPaths } from "../../components/instances/containerLayout";
 import type { ContainerInputs } from "../../tests/kit/registry/container";
 
@@ -55,11 +56,12 @@ export function uploadContent(c: ContainerInputs, path: string): string {
     return found.content;
 }
 
-/** The same container inputs with the config upload edited. */
-export function withEditedConfig(c: ContainerInputs, ...edits: ConfigEdit[]): ContainerInputs {
-    const config = editConfig(uploadContent(c, containerPaths(2).config), ...edits);
+/** The same container inputs with the config upload (at `major`'s path) edited. */
+export function withEditedConfig(c: ContainerInputs, major: RegistryMajor, ...edits: ConfigEdit[]): ContainerInputs {
+    const path = containerPaths(major).config;
+    const config = editConfig(uploadContent(c, path), ...edits);
     return {
         ...c,
-        uploads: (c.uploads ?? []).map((u) => (u.file === containerPaths(2).config ? { ...u, content: config } : u)),
+        uploads: (c.uploads ?? []).map((u) => (u.file === path ? { ...u, content: config } : u)),
     };
 }

@@ -7,10 +7,11 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PrivateRegistryArgs } from "../../components";
+import type { RegistryMajor } from "../../components/version/args";
 import { ContainerInputs, removeContainerAndVolume, runContainer } from "../../tests/kit/registry/container";
 import { dockerCli, requireDockerAndImage } from "../../tests/kit/docker";
 import { renderRegistry, RenderedRegistry } from "../../tests/kit/render/render";
-import { testImage, testRegistryArgs } from "../../tests/kit/registry/testRegistry";
+import { testImage, testImages, testRegistryArgs } from "../../tests/kit/registry/testRegistry";
 import { removeDockerLeftovers } from "../../tests/kit/registry/leftovers";
 import { uniqueName } from "../../tests/kit/host/owner";
 import { onCleanup } from "./cleanup";
@@ -41,6 +42,8 @@ export interface Endpoint {
 
 export interface BenchRender {
     variant: string;
+    /** The Distribution major of its image (the test image of that major). */
+    major: RegistryMajor;
     port: number;
     rendered: RenderedRegistry;
     container: ContainerInputs;
@@ -52,14 +55,14 @@ export interface BenchRender {
 export const runId = uniqueName("bench");
 export const benchHostnames = ["registry.bench", "127.0.0.1"];
 
-/** Renders the component for one variant, with startTestRegistry's arguments plus `args`. */
-export async function renderBench(workDir: string, variant: string, port: number, args: Partial<PrivateRegistryArgs> = {}): Promise<BenchRender> {
+/** Renders the component for one variant, with startTestRegistry's arguments plus `args`, on `major`'s test image (2.8 by default). */
+export async function renderBench(workDir: string, variant: string, port: number, args: Partial<PrivateRegistryArgs> = {}, major: RegistryMajor = 2): Promise<BenchRender> {
     const unique = `${runId}-${variant}`;
-    const rendered = await renderRegistry(testRegistryArgs(unique, port, { hostnames: benchHostnames, ...args }), { tls: "openssl" });
+    const rendered = await renderRegistry(testRegistryArgs(unique, port, { hostnames: benchHostnames, image: testImages[major], ...args }), { tls: "openssl" });
     const caFile = join(workDir, `${variant}-ca.pem`);
     await writeFile(caFile, rendered.outputs.caCertificatePem!);
     const container = rendered.mocks.inputsOf("registry-container") as ContainerInputs;
-    return { variant, port, rendered, container, caFile, credentials: { user: "admin", password: rendered.outputs.passwords.admin } };
+    return { variant, major, port, rendered, container, caFile, credentials: { user: "admin", password: rendered.outputs.passwords.admin } };
 }
 
 /**
@@ -67,7 +70,7 @@ export async function renderBench(workDir: string, variant: string, port: number
  * `--network host`; removed with its volume at cleanup.
  */
 export async function deployContainer(r: BenchRender, network: "published" | "host", ...edits: ConfigEdit[]): Promise<string> {
-    const inputs = withEditedConfig(r.container, ...edits);
+    const inputs = withEditedConfig(r.container, r.major, ...edits);
     const name = inputs.name!;
     const volume = r.rendered.outputs.dataVolumeName;
     await removeContainerAndVolume(name, volume);

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { containerPaths } from "../../components/instances/containerLayout";
+import type { RegistryMajor } from "../../components/version/args";
 import { freePort } from "../../tests/kit/host/net";
 import { startBareRegistry } from "./bareRegistry";
 import { dropAuth, dropTls, EditableConfig, enableHttp2, listenOn, uploadContent } from "./configEdits";
@@ -14,12 +15,18 @@ import { comparisonCosts, costId, costLabel, defaultCost, htpasswdCosts } from "
 import { BenchRender, deployContainer, Endpoint, renderBench, runId } from "./deploy";
 import { createNamespace } from "./netns";
 import { startDockerProxy } from "./dockerProxy";
+import { majorLabel } from "./majors";
 import { startNginx } from "./nginx";
 import type { Suite } from "../options";
 
 export interface Deployments {
     /** The product's container exactly as rendered: default bcrypt cost, HTTP/2 off, published port. */
     deployed: Endpoint;
+    /**
+     * The product's container on Distribution 3.1 (its test image), otherwise as `deployed`: the
+     * same rendering, unedited. Measured beside `deployed` (2.8) in pushpull, throughput and parallel.
+     */
+    deployed3?: Endpoint;
     /** Every bcrypt cost measured, by cost: the default (= deployed) and the comparison costs. */
     byCost?: Map<number, Endpoint>;
     noAuth?: Endpoint;
@@ -49,17 +56,18 @@ const endpoint = (r: BenchRender, label: string, container: string, credentials 
  * `http2` is undefined) `http.http2.disabled` as given.
  */
 function checkRendered(r: BenchRender, cost: number, http2Disabled?: boolean): void {
-    const costs = htpasswdCosts(uploadContent(r.container, containerPaths(2).htpasswd));
+    const costs = htpasswdCosts(uploadContent(r.container, containerPaths(r.major).htpasswd));
     if (costs.length === 0 || costs.some((c) => c !== cost)) throw new Error(`${r.variant}: htpasswd costs ${costs.join(",")}, expected ${cost}`);
     if (http2Disabled === undefined) return;
-    const config = parse(uploadContent(r.container, containerPaths(2).config)) as EditableConfig;
+    const config = parse(uploadContent(r.container, containerPaths(r.major).config)) as EditableConfig;
     if ((config.http.http2?.disabled ?? false) !== http2Disabled) {
         throw new Error(`${r.variant}: rendered http.http2.disabled is ${config.http.http2?.disabled}; the bench assumes ${http2Disabled} (update bench/)`);
     }
 }
 
-export async function deployAll(workDir: string, suites: readonly Suite[], staticDir: string): Promise<Deployments> {
+export async function deployAll(workDir: string, suites: readonly Suite[], majors: readonly RegistryMajor[], staticDir: string): Promise<Deployments> {
     const has = (s: Suite) => suites.includes(s);
+    const need3 = majors.includes(3) && (has("pushpull") || has("throughput") || has("parallel"));
     const needAuthVariants = has("auth") || has("pushpull");
     const needThroughput = has("throughput");
     const needFront = has("throughput") || has("parallel");
@@ -68,6 +76,8 @@ export async function deployAll(workDir: string, suites: readonly Suite[], stati
     // The deployed container gets no bcryptCost: it runs with the component's default.
     const deployed = await renderBench(workDir, "deployed", await freePort());
     checkRendered(deployed, defaultCost, true);
+    const deployed3 = need3 ? await renderBench(workDir, "deployed3", await freePort(), {}, 3) : undefined;
+    if (deployed3) checkRendered(deployed3, defaultCost, true);
     const costs: BenchRender[] = [];
     if (needAuthVariants) {
         for (const cost of comparisonCosts) {
@@ -85,8 +95,9 @@ export async function deployAll(workDir: string, suites: readonly Suite[], stati
     // The bare processes run the rendered config as is: HTTP/2 off, like the deployed container.
     for (const r of [bare, bareVeth]) if (r) checkRendered(r, defaultCost, true);
 
-    const [deployedName, noAuthName, hostName, h2onName, , ...costNames] = await Promise.all([
+    const [deployedName, deployed3Name, noAuthName, hostName, h2onName, , ...costNames] = await Promise.all([
         deployContainer(deployed, "published"),
+        deployed3 && deployContainer(deployed3, "published"),
         noAuth && deployContainer(noAuth, "published", dropAuth),
         // Host networking would listen on every host interface; keep it on loopback like the others.
         host && deployContainer(host, "host", listenOn(`127.0.0.1:${host.port}`)),
@@ -95,6 +106,7 @@ export async function deployAll(workDir: string, suites: readonly Suite[], stati
         ...costs.map((r) => deployContainer(r, "published")),
     ]);
     const d: Deployments = { deployed: endpoint(deployed, `container as deployed (bcrypt ${costLabel(defaultCost)}, HTTP/2 off)`, deployedName) };
+    if (deployed3 && deployed3Name) d.deployed3 = endpoint(deployed3, `container as deployed on ${majorLabel(3)} (bcrypt ${costLabel(defaultCost)}, HTTP/2 off)`, deployed3Name);
     if (needAuthVariants) {
         d.byCost = new Map([[defaultCost, d.deployed]]);
         costs.forEach((r, i) => d.byCost!.set(comparisonCosts[i], endpoint(r, `container, bcrypt ${costLabel(comparisonCosts[i])}`, costNames[i] as string)));
