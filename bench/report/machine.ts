@@ -87,7 +87,8 @@ async function registryBuild(major: RegistryMajor, workDir: string): Promise<Reg
     try {
         await dockerCli("cp", "-L", `${name}:/bin/registry`, copy);
     } finally {
-        await dockerCli("rm", "-f", name);
+        // -v: the image's VOLUME gave the created container an anonymous volume.
+        await dockerCli("rm", "-f", "-v", name);
     }
     try {
         const version = await dockerCli("run", "--rm", "--name", `registry-${runId}-version${major}`, image, "--version").catch((e: Error) => `unknown (${e.message})`);
