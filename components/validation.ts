@@ -21,8 +21,7 @@ export function findProblems(s: RegistrySettings): string[] {
         ...findTlsProblems(s.tls),
         ...findRegistryConfigProblems(s.registryConfig, s.endpoint.port, s.version.major),
         ...findDeploymentProblems(s.deployment, s.endpoint.hostnames),
-        // A malformed image is reported once, by the deployment's check; its tag tells nothing.
-        ...findVersionProblems(s.version).filter((line) => isImageReference(s.deployment.image) || !line.startsWith("image:")),
+        ...findVersionProblems(s.version, isImageReference(s.deployment.image)),
         ...findStorageProblems(s.storage, s.deployment.instances.length),
         ...findClientTrustProblems(s.clientTrust, s.credentials.users),
     ];

@@ -187,31 +187,32 @@ function storageDriverConfig(storage: StorageInput, major: RegistryMajor): Pick<
     };
 }
 
-/** The Redis client section; short timeouts so a slow cache cannot stall pulls for long. */
+/** The Redis client, the same on both majors: short timeouts so a slow cache cannot stall pulls for long. */
+const redisClient = { timeout: "1s", maxIdle: 16, maxActive: 64, idleTimeout: "300s" };
+
+/** The part of the Redis section both majors spell alike. */
+function redisCommon(redis: RedisInput) {
+    const t = redisClient.timeout;
+    return { ...(redis.password ? { password: redis.password } : {}), db: redis.db, dialtimeout: t, readtimeout: t, writetimeout: t };
+}
+
+/** 2.8's Redis section: one `addr`, a nested pool. */
 function redisConfig2(redis: RedisInput): RedisConfig2 {
     return {
         addr: redis.address,
-        ...(redis.password ? { password: redis.password } : {}),
-        db: redis.db,
-        dialtimeout: "1s",
-        readtimeout: "1s",
-        writetimeout: "1s",
-        pool: { maxidle: 16, maxactive: 64, idletimeout: "300s" },
+        ...redisCommon(redis),
+        pool: { maxidle: redisClient.maxIdle, maxactive: redisClient.maxActive, idletimeout: redisClient.idleTimeout },
     };
 }
 
-/** The same client for 3.x, in go-redis's terms. */
+/** 3.x's Redis section, in go-redis's terms: a list of addresses, flat pool keys. */
 function redisConfig3(redis: RedisInput): RedisConfig3 {
     return {
         addrs: [redis.address],
-        ...(redis.password ? { password: redis.password } : {}),
-        db: redis.db,
-        dialtimeout: "1s",
-        readtimeout: "1s",
-        writetimeout: "1s",
-        poolsize: 64,
-        maxidleconns: 16,
-        connmaxidletime: "300s",
+        ...redisCommon(redis),
+        poolsize: redisClient.maxActive,
+        maxidleconns: redisClient.maxIdle,
+        connmaxidletime: redisClient.idleTimeout,
     };
 }
 

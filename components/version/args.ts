@@ -37,7 +37,7 @@ export interface RegistryVersionSettings {
 const versionTag = /^v?([0-9]{1,3})(?:\.[0-9]+){0,2}(?:[-+][0-9A-Za-z.+-]*)?$/;
 
 /** The tag of an image reference (`[host[:port]/]path[:tag][@digest]`), if it has one. */
-export function imageTag(image: string): string | undefined {
+function imageTag(image: string): string | undefined {
     const withoutDigest = image.split("@")[0];
     const lastPart = withoutDigest.slice(withoutDigest.lastIndexOf("/") + 1);
     const colon = lastPart.indexOf(":");
@@ -45,12 +45,13 @@ export function imageTag(image: string): string | undefined {
 }
 
 /** The major version a tag names, if it reads as a version. */
-export function tagMajor(tag: string | undefined): number | undefined {
+function tagMajor(tag: string | undefined): number | undefined {
     const m = tag === undefined ? null : versionTag.exec(tag);
     return m ? Number(m[1]) : undefined;
 }
 
-function isRegistryMajor(value: unknown): value is RegistryMajor {
+/** True for 2 or 3. */
+export function isRegistryMajor(value: unknown): value is RegistryMajor {
     return registryMajors.includes(value as RegistryMajor);
 }
 

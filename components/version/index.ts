@@ -1,2 +1,2 @@
-export { RegistryMajor, RegistryVersionArgs, RegistryVersionSettings, imageTag, registryMajors, resolveRegistryVersion, tagMajor } from "./args";
+export { RegistryMajor, RegistryVersionArgs, RegistryVersionSettings, registryMajors, resolveRegistryVersion } from "./args";
 export { findVersionProblems } from "./validation";

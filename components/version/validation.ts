@@ -1,19 +1,21 @@
 import { Problems } from "../shared/problems";
-import { registryMajors, RegistryVersionSettings } from "./args";
+import { isRegistryMajor, registryMajors, RegistryVersionSettings } from "./args";
 
 const majors = registryMajors.join(" or ");
 
 /**
  * Problems of the registry version: a major the component has no config for, a tag and a
- * setting that disagree, or an image whose version nothing tells.
+ * setting that disagree, or an image whose version nothing tells. A malformed image
+ * (`imageWellFormed` false) is the deployment's problem to report: its tag tells nothing.
  */
-export function findVersionProblems(v: RegistryVersionSettings): string[] {
+export function findVersionProblems(v: RegistryVersionSettings, imageWellFormed: boolean): string[] {
     const problems = new Problems();
-    const givenOk = v.given === undefined || registryMajors.includes(v.given as 2 | 3);
+    const givenOk = v.given === undefined || isRegistryMajor(v.given);
     if (!givenOk) {
         problems.bad("registryVersion", v.given, `expected ${majors}: the CNCF Distribution majors this component renders configs for`);
     }
-    if (v.tagMajor !== undefined && !registryMajors.includes(v.tagMajor as 2 | 3)) {
+    if (!imageWellFormed) return problems.lines;
+    if (v.tagMajor !== undefined && !isRegistryMajor(v.tagMajor)) {
         problems.bad("image", v.image, `its tag names Distribution ${v.tagMajor}; this component renders configs for Distribution ${majors} (e.g. registry:2 or registry:3)`);
     } else if (v.tagMajor !== undefined && v.given !== undefined && givenOk && v.given !== v.tagMajor) {
         problems.bad("registryVersion", v.given, `image ${v.image} names Distribution ${v.tagMajor} in its tag; leave registryVersion unset or set it to ${v.tagMajor}`);

@@ -9,12 +9,12 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, IncomingMessage, Server } from "node:http";
 import { createServer as createTcpServer, Server as TcpServer } from "node:net";
-import { healthcheckCommand } from "../../components";
 import { ContainerInputs, removeContainerAndVolume, runContainer } from "../kit/registry/container";
 import { requireDockerAndImage } from "../kit/docker";
 import { renderRegistry } from "../kit/render/render";
 import { RegistryApi } from "../kit/registry/api";
 import { removeDockerLeftovers } from "../kit/registry/leftovers";
+import { onLoopbackPorts } from "../kit/registry/sharedInstances";
 import { testImages, testRegistryArgs } from "../kit/registry/testRegistry";
 import { freePort } from "../kit/host/net";
 import { uniqueName } from "../kit/host/owner";
@@ -66,12 +66,8 @@ describe("tracing on Distribution 3.1.2: off by default, to tracingEndpoint when
             { tls: "openssl" },
         );
         const declared = rendered.mocks.inputsOf("registry-container") as ContainerInputs;
-        const inputs = edit({
-            ...declared,
-            volumes: [],
-            envs: [...(declared.envs ?? []), `REGISTRY_HTTP_ADDR=127.0.0.1:${port}`, `REGISTRY_HTTP_DEBUG_ADDR=127.0.0.1:${debugPort}`],
-            healthcheck: { ...declared.healthcheck!, tests: healthcheckCommand(debugPort) },
-        });
+        // No data volume: nothing is stored, and a named one would be created and left behind.
+        const inputs = edit({ ...onLoopbackPorts(declared, declared.name!, port, debugPort), volumes: [] });
         await removeContainerAndVolume(inputs.name!, undefined);
         started.push(inputs.name!);
         await runContainer(inputs, { network: "host" });

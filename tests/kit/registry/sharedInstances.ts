@@ -34,9 +34,17 @@ export interface SharedInstance {
 /** The container inputs of one instance as run here: host network, own ports, unique name. */
 export function inputsForThisMachine(rendered: RenderedRegistry, instance: string, unique: string, port: number, debugPort: number): ContainerInputs {
     const declared = rendered.mocks.inputsOf(`registry-${instance}-container`) as ContainerInputs;
+    return onLoopbackPorts(declared, `registry-${unique}-${instance}`, port, debugPort);
+}
+
+/**
+ * Declared container inputs as run in the host's network under `name`: the registry and its debug
+ * listener on 127.0.0.1 ports of their own (environment overrides), the health check following.
+ */
+export function onLoopbackPorts(declared: ContainerInputs, name: string, port: number, debugPort: number): ContainerInputs {
     return {
         ...declared,
-        name: `registry-${unique}-${instance}`,
+        name,
         // The declared environment (3.x: OTEL_TRACES_EXPORTER) as it is, then the two port overrides.
         envs: [
             ...(declared.envs ?? []).filter((e) => !/^REGISTRY_HTTP_(DEBUG_)?ADDR=/.test(e)),
