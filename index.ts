@@ -12,6 +12,10 @@ const registry = new PrivateRegistry("registry", registryArgsFromConfig(new pulu
 export const address = registry.address;
 export const url = registry.url;
 export const addresses = registry.addresses;
+/** `generated`, `provided` or `acme`: where the registry's certificate comes from. */
+export const tlsSource = registry.tlsSource;
+/** True when clients must install caCertificatePem; false for a publicly trusted certificate (nothing to install). */
+export const clientCaRequired = registry.clientCaRequired;
 export const caCertificatePem = registry.caCertificatePem;
 export const userNames = registry.userNames;
 /** Secret: `pulumi stack output passwords --show-secrets`. */

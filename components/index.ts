@@ -5,7 +5,7 @@
 export { PrivateRegistryArgs, defaults } from "./args";
 export { PrivateRegistry, RegistryInstanceSummary, privateRegistryType } from "./privateRegistry";
 export { RegistrySettings, resolveSettings } from "./settings";
-export { findProblems, validateSettings } from "./validation";
+export { findProblems, findWarnings, validateSettings } from "./validation";
 export { RegistryConfigError } from "./shared/problems";
 export { isDnsName, isIpAddress, registryAddress, subjectAltNames } from "./shared/hostnames";
 export * from "./endpoint";

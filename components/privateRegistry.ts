@@ -1,11 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PrivateRegistryArgs } from "./args";
 import { resolveSettings } from "./settings";
-import { validateSettings } from "./validation";
+import { findWarnings, validateSettings } from "./validation";
 import { registryAddress } from "./shared/hostnames";
 import { registryConfigOutput } from "./registryConfig/resources";
 import { registryEnvironment } from "./registryConfig/environment";
 import { declareTls } from "./tls/resources";
+import { clientsNeedCa, TlsSource } from "./tls/args";
+import { acmeFirstOrderSeconds } from "./tls/acme";
 import { generateCredentials, generateHttpSecret } from "./credentials/resources";
 import { ClientTrustSummary, declareClientTrust } from "./clientTrust/resources";
 import { deployedInstances } from "./instances/args";
@@ -30,7 +32,7 @@ export const privateRegistryType = "registry:index:PrivateRegistry";
 
 /**
  * A private Docker registry (CNCF Distribution 2.8, `registry:2`, or 3.x, `registry:3`) served over TLS with htpasswd
- * users: CA and server certificate (or yours), generated passwords, the registry config, and a
+ * users: CA and server certificate (or yours, or one from an ACME CA such as Let's Encrypt), generated passwords, the registry config, and a
  * container with a data volume on one Docker host, or containers on several hosts sharing an
  * S3 bucket (and optionally a Redis cache).
  */
@@ -41,10 +43,17 @@ export class PrivateRegistry extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
     /** Every address clients may use and trust: `<hostname>:<port>` for each hostname, then each instance's. */
     public readonly addresses: pulumi.Output<string[]>;
-    /** PEM of the CA clients must trust; undefined for a provided certificate without `tlsCaCertificate`. */
+    /** Where the certificate comes from: `generated`, `provided` or `acme`. */
+    public readonly tlsSource: pulumi.Output<TlsSource>;
+    /**
+     * True when clients must install {@link caCertificatePem} (the generated CA, `tlsCaCertificate`,
+     * `acmeCaCertificates`); false when the certificate is publicly trusted and clients install nothing.
+     */
+    public readonly clientCaRequired: pulumi.Output<boolean>;
+    /** PEM of the CA clients must trust; undefined for a publicly trusted certificate (provided without `tlsCaCertificate`, or from Let's Encrypt). */
     public readonly caCertificatePem: pulumi.Output<string | undefined>;
-    /** PEM of the server certificate the registry presents. */
-    public readonly serverCertificatePem: pulumi.Output<string>;
+    /** PEM of the server certificate the registry presents; undefined with ACME, where the registry obtains it at run time. */
+    public readonly serverCertificatePem: pulumi.Output<string | undefined>;
     /** Registry user names. */
     public readonly userNames: pulumi.Output<string[]>;
     /** Password per user name (secret). */
@@ -67,6 +76,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         const settings = resolveSettings(name, args);
         validateSettings(settings);
         super(privateRegistryType, name, {}, opts);
+        for (const warning of findWarnings(settings)) pulumi.log.warn(warning, this);
 
         const { endpoint, deployment } = settings;
         const sharedAddresses = endpoint.hostnames.map((host) => registryAddress(host, endpoint.port));
@@ -80,21 +90,29 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         const credentials = generateCredentials(name, settings.credentials, this);
         const httpSecret = generateHttpSecret(name, this);
         const major = settings.version.major;
-        const registryConfig = registryConfigOutput(settings.registryConfig, major, endpoint.port, settings.storage, { httpSecret, s3: args.s3, redis: args.redis });
+        const registryConfig = registryConfigOutput(
+            settings.registryConfig,
+            major,
+            endpoint.port,
+            settings.storage,
+            { httpSecret, s3: args.s3, redis: args.redis },
+            tlsMaterial.acme,
+        );
 
         const files = {
             config: registryConfig,
             htpasswd: credentials.htpasswd,
-            certificatePem: tlsMaterial.certificatePem,
-            privateKeyPem: tlsMaterial.privateKeyPem,
+            certificate: tlsMaterial.files,
+            acmeCaCertificatesPem: tlsMaterial.acmeCaCertificatesPem,
         };
         const spec = {
             deployment,
             major,
-            environment: registryEnvironment(settings.registryConfig, major),
+            environment: registryEnvironment(settings.registryConfig, major, tlsMaterial.acmeCaCertificatesPem !== undefined),
             port: endpoint.port,
             debugPort: settings.registryConfig.debugPort,
             dataVolume: settings.storage.driver === "filesystem",
+            acmeCacheVolume: tlsMaterial.acme !== undefined,
         };
         const declared = deployedInstances(deployment).map((instance) => declareRegistryInstance(name, spec, instance, files, this));
 
@@ -102,14 +120,22 @@ export class PrivateRegistry extends pulumi.ComponentResource {
             name,
             args,
             settings.clientTrust,
-            { addresses, caCertificatePem: tlsMaterial.caCertificatePem, passwords: credentials.passwords, containers: declared.map((d) => d.container) },
+            {
+                addresses,
+                caCertificatePem: tlsMaterial.caCertificatePem,
+                passwords: credentials.passwords,
+                containers: declared.map((d) => d.container),
+                loginWaitSeconds: tlsMaterial.acme ? acmeFirstOrderSeconds : 0,
+            },
             this,
         );
         this.address = pulumi.output(sharedAddresses[0]);
         this.url = pulumi.output(`https://${sharedAddresses[0]}`);
         this.addresses = pulumi.output(addresses);
+        this.tlsSource = pulumi.output(settings.tls.source);
+        this.clientCaRequired = pulumi.output(clientsNeedCa(settings.tls));
         this.caCertificatePem = tlsMaterial.caCertificatePem;
-        this.serverCertificatePem = tlsMaterial.certificatePem;
+        this.serverCertificatePem = tlsMaterial.files ? tlsMaterial.files.certificatePem : pulumi.output(undefined);
         this.userNames = pulumi.output(settings.credentials.users);
         this.passwords = credentials.passwords;
         this.htpasswd = credentials.htpasswd;
@@ -138,6 +164,8 @@ export class PrivateRegistry extends pulumi.ComponentResource {
             address: this.address,
             url: this.url,
             addresses: this.addresses,
+            tlsSource: this.tlsSource,
+            clientCaRequired: this.clientCaRequired,
             caCertificatePem: this.caCertificatePem,
             serverCertificatePem: this.serverCertificatePem,
             userNames: this.userNames,

@@ -6,7 +6,7 @@ import { findStorageProblems } from "./instances/storageValidation";
 import { findRegistryConfigProblems } from "./registryConfig/validation";
 import { RegistryConfigError } from "./shared/problems";
 import type { RegistrySettings } from "./settings";
-import { findTlsProblems } from "./tls/validation";
+import { findTlsProblems, findTlsWarnings, TlsContext } from "./tls/validation";
 import type { RegistryMajor } from "./version/args";
 import { findVersionProblems } from "./version/validation";
 
@@ -18,13 +18,35 @@ export function findProblems(s: RegistrySettings): string[] {
     return [
         ...findEndpointProblems(s.endpoint),
         ...findCredentialsProblems(s.credentials),
-        ...findTlsProblems(s.tls),
+        ...findTlsProblems(s.tls, tlsContext(s)),
         ...findRegistryConfigProblems(s.registryConfig, s.endpoint.port, s.version.major),
         ...findDeploymentProblems(s.deployment, s.endpoint.hostnames),
         ...findVersionProblems(s.version, isImageReference(s.deployment.image)),
         ...findStorageProblems(s.storage, s.deployment.instances.length),
         ...findClientTrustProblems(s.clientTrust, s.credentials.users),
     ];
+}
+
+/** What the certificate checks need from the other domains: every name it covers, with the setting that names it. */
+function tlsContext(s: RegistrySettings): TlsContext {
+    const instances = s.deployment.instances;
+    return {
+        names: [
+            ...s.endpoint.hostnames.map((name, i) => ({ key: `hostnames[${i}]`, name })),
+            ...instances.map((instance, i) => ({ key: `instances[${i}].hostname`, name: instance.hostname })),
+        ],
+        port: s.endpoint.port,
+        major: s.version.major,
+        instanceCount: Math.max(1, instances.length),
+    };
+}
+
+/**
+ * Settings that deploy but may not do what the user expects, one line each naming the setting:
+ * the component logs them as warnings at preview.
+ */
+export function findWarnings(s: RegistrySettings): string[] {
+    return [...findTlsWarnings(s.tls, { port: s.endpoint.port })];
 }
 
 /** Settings that passed validation: the registry's major is known. */

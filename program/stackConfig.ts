@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PrivateRegistryArgs } from "../components/args";
 import type { LogLevel } from "../components/registryConfig/args";
-import type { TlsKeyAlgorithm } from "../components/tls/args";
+import type { TlsKeyAlgorithm, TlsSource } from "../components/tls/args";
 import type { StorageDriver } from "../components/instances/storage";
 import type { RegistryMajor } from "../components/version/args";
 import { clientsFromConfig } from "./clients";
@@ -64,6 +64,10 @@ export function registryArgsFromConfig(config: pulumi.Config): PrivateRegistryAr
         tlsCertificate: optionalSecret("tlsCertificate"),
         tlsPrivateKey: optionalSecret("tlsPrivateKey"),
         tlsCaCertificate: optionalText("tlsCaCertificate"),
+        tlsSource: config.get<TlsSource>("tlsSource"),
+        acmeEmail: config.get("acmeEmail"),
+        acmeDirectory: config.get("acmeDirectory"),
+        acmeCaCertificates: optionalText("acmeCaCertificates"),
         image: config.get("image"),
         // Any number passes through: the component names a wrong major with what is allowed.
         registryVersion: config.getNumber("registryVersion") as RegistryMajor | undefined,

@@ -27,8 +27,7 @@ export async function startBareRegistry(r: BenchRender, workDir: string, label: 
     const config = editConfig(uploadContent(r.container, containerPaths(2).config), listenOn(`${address}:${r.port}`), (c) => {
         c.storage.filesystem!.rootdirectory = join(dir, "data");
         c.auth!.htpasswd.path = join(dir, "htpasswd");
-        c.http.tls!.certificate = join(dir, "server.crt");
-        c.http.tls!.key = join(dir, "server.key");
+        c.http.tls = { certificate: join(dir, "server.crt"), key: join(dir, "server.key"), minimumtls: c.http.tls?.minimumtls ?? "tls1.2" };
         c.http.debug.addr = `127.0.0.1:${debugPort}`; // the namespace's own loopback when in one
     });
     await writeFile(join(dir, "config.yml"), config, { mode: 0o600 });

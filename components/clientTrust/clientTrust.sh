@@ -1,6 +1,6 @@
 # Body of the client trust script. components/clientTrust/script.ts puts the settings of one client
 # host above it (ACTION, OWNER, ROOT, DIRS, FILES as path|mode|index into CONTENTS (base64),
-# INSECURE, LOGINS, LOGIN_USER, CONTAINERD_CERTS_DIR) and ships the whole text as one `bash -c` command.
+# INSECURE, LOGINS, LOGIN_USER, LOGIN_WAIT (seconds), CONTAINERD_CERTS_DIR) and ships the whole text as one `bash -c` command.
 #
 # It reconciles the host with those settings: what this stack wrote before is listed in a
 # manifest, $ROOT/var/lib/private-registry/$OWNER.manifest, so a run adds what is missing,
@@ -254,9 +254,18 @@ for address in ${LOGINS[@]+"${LOGINS[@]}"}; do
     warn "$login_as is already logged in to $address with other credentials; left as it is"
     continue
   fi
-  if ! out=$(printf '%s\n' "$password" | as_user "$login_as" docker login --username "$LOGIN_USER" --password-stdin "$address" 2>&1); then
-    fail "docker login $address as registry user $LOGIN_USER (for $login_as) failed: $out"
-  fi
+  # With LOGIN_WAIT (an ACME registry ordering its first certificate) a failed login is tried
+  # again until the time is up; a refused password fails at once.
+  started=$SECONDS
+  until out=$(printf '%s\n' "$password" | as_user "$login_as" docker login --username "$LOGIN_USER" --password-stdin "$address" 2>&1); do
+    if [ $((SECONDS - started)) -ge "$LOGIN_WAIT" ] || grep -qiE 'unauthorized|incorrect username or password' <<<"$out"; then
+      waited=""
+      if [ "$LOGIN_WAIT" -gt 0 ]; then waited=" after $((SECONDS - started)) s"; fi
+      fail "docker login $address as registry user $LOGIN_USER (for $login_as) failed$waited: $out"
+    fi
+    sleep 3
+  done
+  if [ $((SECONDS - started)) -ge 3 ]; then say "docker login $address: waited $((SECONDS - started)) s for the registry's certificate"; fi
   keep "$entry"
   say "docker login $address: $login_as is logged in as $LOGIN_USER"
 done

@@ -23,6 +23,12 @@ export interface TrustSettings {
     dockerLogin: string;
     /** Legacy: list the addresses in daemon.json's insecure-registries. */
     insecureRegistry: boolean;
+    /**
+     * How long `docker login` may keep failing before the run fails, in seconds: an ACME
+     * registry orders its certificate on the first connection, and the CA may take longer than
+     * Docker's 10 s TLS handshake timeout. 0 fails on the first error.
+     */
+    loginWaitSeconds: number;
 }
 
 /** A file the script writes: absolute path on the host, octal mode, content. */
@@ -43,6 +49,8 @@ export interface TrustPlan {
     /** Addresses to `docker login` to, as {@link loginUser}. */
     logins: string[];
     loginUser: string;
+    /** See {@link TrustSettings.loginWaitSeconds}. */
+    loginWaitSeconds: number;
     /** Set when containerd is configured: the script checks that containerd reads this folder. */
     containerdCertsDir: string;
 }
@@ -55,18 +63,19 @@ export function trustOwner(project: string, stack: string, component: string, cl
 }
 
 /**
- * containerd's `hosts.toml` for one registry address: the server and its CA. The explicit
- * `[host]` table (not only the top-level `ca`) avoids containerd#10027, where a top-level-only
- * file was ignored for some lookups.
+ * containerd's `hosts.toml` for one registry address: the server and its CA, or no CA for a
+ * publicly trusted certificate (containerd then checks it against the system's roots). The
+ * explicit `[host]` table (not only the top-level `ca`) avoids containerd#10027, where a
+ * top-level-only file was ignored for some lookups.
  */
-export function renderHostsToml(address: string, caPath: string): string {
+export function renderHostsToml(address: string, caPath: string | undefined): string {
     return [
         "# Written by the private-registry Pulumi stack; `pulumi destroy` removes it.",
         `server = "https://${address}"`,
         "",
         `[host."https://${address}"]`,
         '  capabilities = ["pull", "resolve", "push"]',
-        `  ca = "${caPath}"`,
+        ...(caPath === undefined ? [] : [`  ca = "${caPath}"`]),
         "",
     ].join("\n");
 }
@@ -79,24 +88,24 @@ export function planTrust(s: TrustSettings): TrustPlan {
     const addDir = (path: string) => {
         if (!dirs.includes(path)) dirs.push(path);
     };
-    if (ca !== undefined) {
-        const pem = ca.endsWith("\n") ? ca : `${ca}\n`;
-        if (s.runtimes.includes("docker")) {
-            ["/etc/docker", trustPaths.dockerCertsDir].forEach(addDir);
-            for (const address of s.addresses) {
-                // Docker reads every *.crt in certs.d/<host:port>/ as a CA for that registry, per request.
-                addDir(`${trustPaths.dockerCertsDir}/${address}`);
-                files.push({ path: `${trustPaths.dockerCertsDir}/${address}/ca.crt`, mode: "0644", content: pem });
-            }
+    const pem = ca === undefined || ca.endsWith("\n") ? ca : `${ca}\n`;
+    // A publicly trusted certificate needs no CA file: Docker checks it against the system's roots.
+    if (pem !== undefined && s.runtimes.includes("docker")) {
+        ["/etc/docker", trustPaths.dockerCertsDir].forEach(addDir);
+        for (const address of s.addresses) {
+            // Docker reads every *.crt in certs.d/<host:port>/ as a CA for that registry, per request.
+            addDir(`${trustPaths.dockerCertsDir}/${address}`);
+            files.push({ path: `${trustPaths.dockerCertsDir}/${address}/ca.crt`, mode: "0644", content: pem });
         }
-        if (s.runtimes.includes("containerd")) {
-            ["/etc/containerd", trustPaths.containerdCertsDir].forEach(addDir);
-            for (const address of s.addresses) {
-                const dir = `${trustPaths.containerdCertsDir}/${address}`;
-                addDir(dir);
-                files.push({ path: `${dir}/ca.crt`, mode: "0644", content: pem });
-                files.push({ path: `${dir}/hosts.toml`, mode: "0644", content: renderHostsToml(address, `${dir}/ca.crt`) });
-            }
+    }
+    // containerd gets its hosts.toml either way: it names the registry's server and capabilities.
+    if (s.runtimes.includes("containerd")) {
+        ["/etc/containerd", trustPaths.containerdCertsDir].forEach(addDir);
+        for (const address of s.addresses) {
+            const dir = `${trustPaths.containerdCertsDir}/${address}`;
+            addDir(dir);
+            if (pem !== undefined) files.push({ path: `${dir}/ca.crt`, mode: "0644", content: pem });
+            files.push({ path: `${dir}/hosts.toml`, mode: "0644", content: renderHostsToml(address, pem === undefined ? undefined : `${dir}/ca.crt`) });
         }
     }
     return {
@@ -106,11 +115,12 @@ export function planTrust(s: TrustSettings): TrustPlan {
         insecureRegistries: s.insecureRegistry ? [...s.addresses] : [],
         logins: s.dockerLogin ? [...s.addresses] : [],
         loginUser: s.dockerLogin,
-        containerdCertsDir: s.runtimes.includes("containerd") && ca !== undefined ? trustPaths.containerdCertsDir : "",
+        loginWaitSeconds: s.dockerLogin ? s.loginWaitSeconds : 0,
+        containerdCertsDir: s.runtimes.includes("containerd") ? trustPaths.containerdCertsDir : "",
     };
 }
 
 /** The plan that wants nothing: running it removes everything the owner wrote. */
 export function emptyPlan(owner: string): TrustPlan {
-    return { owner, dirs: [], files: [], insecureRegistries: [], logins: [], loginUser: "", containerdCertsDir: "" };
+    return { owner, dirs: [], files: [], insecureRegistries: [], logins: [], loginUser: "", loginWaitSeconds: 0, containerdCertsDir: "" };
 }

@@ -37,6 +37,8 @@ export interface RegistryTrustInputs {
     passwords: pulumi.Output<Record<string, string>>;
     /** The registry's containers: `docker login` needs them up. */
     containers: pulumi.Resource[];
+    /** How long `docker login` may keep failing: an ACME registry gets its certificate on the first connection. */
+    loginWaitSeconds: number;
 }
 
 /**
@@ -64,6 +66,7 @@ export function declareClientTrust(
                 runtimes: client.runtimes,
                 dockerLogin: client.dockerLogin,
                 insecureRegistry: client.insecureRegistry,
+                loginWaitSeconds: registry.loginWaitSeconds,
             }),
         );
         const stdin = client.dockerLogin

@@ -40,6 +40,7 @@ function renderScript(action: "apply" | "remove", p: TrustPlan, options: RenderO
         `INSECURE=${list(p.insecureRegistries)}`,
         `LOGINS=${list(p.logins)}`,
         `LOGIN_USER=${shellQuote(p.loginUser)}`,
+        `LOGIN_WAIT=${p.loginWaitSeconds}`,
         `CONTAINERD_CERTS_DIR=${shellQuote(p.containerdCertsDir)}`,
         scriptBody(),
     ].join("\n");

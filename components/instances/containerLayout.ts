@@ -7,6 +7,10 @@ export interface ContainerPaths {
     certificate: string;
     privateKey: string;
     data: string;
+    /** With ACME: the folder of the account key and the issued certificates (a volume of its own). */
+    acmeCache: string;
+    /** With a private ACME CA: the folder of its CA certificates, which the registry trusts beside the system's. */
+    acmeCaFolder: string;
 }
 
 /** The folder of each major's config: where its official image keeps (and by default serves) it. */
@@ -14,7 +18,8 @@ const configFolders: Record<RegistryMajor, string> = { 2: "/etc/docker/registry"
 
 /**
  * Where the registry's files live inside the container: beside the image's own config (registry:2
- * keeps it in /etc/docker/registry, registry:3 in /etc/distribution); data under /var/lib/registry.
+ * keeps it in /etc/docker/registry, registry:3 in /etc/distribution); data under /var/lib/registry,
+ * the ACME cache beside it (not inside: it is a volume of its own, also with S3 storage).
  */
 export function containerPaths(major: RegistryMajor): ContainerPaths {
     const folder = configFolders[major];
@@ -24,6 +29,8 @@ export function containerPaths(major: RegistryMajor): ContainerPaths {
         certificate: `${folder}/tls/server.crt`,
         privateKey: `${folder}/tls/server.key`,
         data: "/var/lib/registry",
+        acmeCache: "/var/lib/registry-acme",
+        acmeCaFolder: `${folder}/acme-ca`,
     };
 }
 

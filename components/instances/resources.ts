@@ -13,8 +13,10 @@ import type { DeploymentSettings, InstanceSettings } from "./args";
 export interface RegistryFiles {
     config: pulumi.Output<string>;
     htpasswd: pulumi.Output<string>;
-    certificatePem: pulumi.Output<string>;
-    privateKeyPem: pulumi.Output<string>;
+    /** The server certificate and its key (secret); none with ACME, where the registry obtains them. */
+    certificate?: { certificatePem: pulumi.Output<string>; privateKeyPem: pulumi.Output<string> };
+    /** With a private ACME CA: its CA certificates, which the registry trusts to reach the directory. */
+    acmeCaCertificatesPem?: pulumi.Output<string>;
 }
 
 /** What every instance's container is made of, beside the files. */
@@ -30,6 +32,11 @@ export interface InstanceSpec {
     debugPort: number;
     /** True with filesystem storage: each instance keeps its images in a volume. */
     dataVolume: boolean;
+    /**
+     * With ACME: the account key and certificates live on a volume of their own, so a replaced
+     * container reuses them instead of ordering again (CAs limit orders per name and week).
+     */
+    acmeCacheVolume: boolean;
 }
 
 /** What one instance declared. */
@@ -38,6 +45,8 @@ export interface DeclaredInstance {
     container: docker.Container;
     /** Only with filesystem storage. */
     volume?: docker.Volume;
+    /** Only with ACME. */
+    acmeVolume?: docker.Volume;
 }
 
 /** `<component>-<role>` for the single instance, `<component>-<instance>-<role>` for a listed one. */
@@ -98,17 +107,37 @@ export function declareRegistryInstance(
               )
             : undefined;
 
+    // Kept with the data (retainDataOnDestroy), for the same reason: a new order per deployment
+    // would run into the CA's rate limits. Named after the data volume, also with S3 storage.
+    const acmeVolume = spec.acmeCacheVolume
+        ? new docker.Volume(
+              resourceName("acme"),
+              { name: `${s.dataVolumeName}-acme`, labels },
+              { ...opts, retainOnDelete: s.retainDataOnDestroy, ignoreChanges: ["labels"] },
+          )
+        : undefined;
+
     // The docker provider stores upload content in plain state unless the input is secret.
     const uploads = pulumi.secret(
         pulumi
-            .all([files.config, files.htpasswd, files.certificatePem, files.privateKeyPem])
-            .apply(([config, htpasswd, certificate, key]) => [
+            .all([files.config, files.htpasswd, files.certificate?.certificatePem, files.certificate?.privateKeyPem, files.acmeCaCertificatesPem])
+            .apply(([config, htpasswd, certificate, key, acmeCa]) => [
                 { file: paths.config, content: config, permissions: "0600" },
                 { file: paths.htpasswd, content: htpasswd, permissions: "0600" },
-                { file: paths.certificate, content: certificate, permissions: "0644" },
-                { file: paths.privateKey, content: key, permissions: "0600" },
+                ...(certificate !== undefined && key !== undefined
+                    ? [
+                          { file: paths.certificate, content: certificate, permissions: "0644" },
+                          { file: paths.privateKey, content: key, permissions: "0600" },
+                      ]
+                    : []),
+                // Go reads every file of an SSL_CERT_DIR folder as PEM certificates.
+                ...(acmeCa !== undefined ? [{ file: `${paths.acmeCaFolder}/ca.crt`, content: acmeCa, permissions: "0644" }] : []),
             ]),
     );
+    const mounts = [
+        ...(volume ? [{ volumeName: volume.name, containerPath: paths.data }] : []),
+        ...(acmeVolume ? [{ volumeName: acmeVolume.name, containerPath: paths.acmeCache }] : []),
+    ];
 
     const container = new docker.Container(
         resourceName("container"),
@@ -120,10 +149,12 @@ export function declareRegistryInstance(
             ...(spec.environment.length > 0 ? { envs: spec.environment } : {}),
             restart: "unless-stopped",
             ports: [{ internal: spec.port, external: spec.port, ip: s.bindAddress, protocol: "tcp" }],
-            volumes: volume ? [{ volumeName: volume.name, containerPath: paths.data }] : [],
+            volumes: mounts,
             uploads,
             healthcheck: { tests: healthcheckCommand(spec.debugPort), ...healthcheckTiming },
-            // Wait for the health check, so `pulumi up` fails if the registry cannot start.
+            // Wait for the health check, so `pulumi up` fails if the registry cannot start. It asks
+            // the debug listener, which answers before an ACME certificate exists: the first order
+            // happens on the first TLS connection, and a slow CA cannot fail the deployment.
             wait: true,
             waitTimeout: 120,
             labels,
@@ -138,5 +169,5 @@ export function declareRegistryInstance(
             additionalSecretOutputs: ["uploads"],
         },
     );
-    return { container, volume };
+    return { container, volume, acmeVolume };
 }

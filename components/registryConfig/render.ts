@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import { containerPaths } from "../instances/containerLayout";
 import type { S3Settings } from "../instances/storage";
+import type { AcmeOrder } from "../tls/acme";
 import type { RegistryMajor } from "../version/args";
 import type { LogLevel, RegistryConfigSettings } from "./args";
 
@@ -17,6 +18,23 @@ export interface S3DriverConfig {
     chunksize: number;
     /** 3.x only: path-style requests (2.8 uses them whenever `regionendpoint` is set). */
     forcepathstyle?: boolean;
+}
+
+/** `http.tls` serving a certificate and key from files. */
+interface TlsFilesConfig {
+    certificate: string;
+    key: string;
+    minimumtls: "tls1.2" | "tls1.3";
+}
+
+/**
+ * `http.tls` with the built-in ACME client (3.x): `cachefile` is a folder despite its name
+ * (autocert's DirCache), and setting it is what turns ACME on; `hosts` are the only names the
+ * registry answers TLS for. An empty `directoryurl` would mean Let's Encrypt production.
+ */
+interface TlsAcmeConfig {
+    letsencrypt: { cachefile: string; email?: string; hosts: string[]; directoryurl: string };
+    minimumtls: "tls1.2" | "tls1.3";
 }
 
 /** Distribution 2.8's `redis` section (the client of the blob descriptor cache). */
@@ -69,7 +87,7 @@ export interface DistributionConfig {
         addr: string;
         secret: string;
         headers: Record<string, string[]>;
-        tls: { certificate: string; key: string; minimumtls: "tls1.2" | "tls1.3" };
+        tls: TlsFilesConfig | TlsAcmeConfig;
         http2: { disabled: boolean };
         debug: { addr: string; prometheus: { enabled: boolean; path: string } };
     };
@@ -101,6 +119,8 @@ export interface RegistryConfigInput extends RegistryConfigSettings {
     storage: StorageInput;
     /** Redis cache shared by every instance; without it each instance caches in memory. */
     redis?: RedisInput;
+    /** With ACME: the certificate the registry orders itself; else it serves the uploaded files. */
+    acme?: AcmeOrder;
 }
 
 /** CORS headers for a web UI at `origin`; credentials are only allowed for a named origin. */
@@ -146,7 +166,7 @@ export function buildRegistryConfig(input: RegistryConfigInput): DistributionCon
             addr: `:${input.port}`,
             secret: input.httpSecret,
             headers,
-            tls: { certificate: paths.certificate, key: paths.privateKey, minimumtls: "tls1.2" },
+            tls: tlsConfig(input),
             // Go's HTTP/2 server is 0.5-0.6x of HTTP/1.1 on downloads for clients that pick it (curl,
             // containerd); the Docker daemon speaks HTTP/1.1 anyway (npm run bench measures both).
             http2: { disabled: true },
@@ -158,6 +178,17 @@ export function buildRegistryConfig(input: RegistryConfigInput): DistributionCon
         },
         ...(input.redis ? { redis: input.major === 2 ? redisConfig2(input.redis) : redisConfig3(input.redis) } : {}),
         health: { storagedriver: { enabled: true, interval: "10s", threshold: 3 } },
+    };
+}
+
+/** Where the certificate comes from: the uploaded files, or the ACME CA with its cache on its own volume. */
+function tlsConfig(input: RegistryConfigInput): TlsFilesConfig | TlsAcmeConfig {
+    const paths = containerPaths(input.major);
+    if (!input.acme) return { certificate: paths.certificate, key: paths.privateKey, minimumtls: "tls1.2" };
+    const { hosts, email, directoryUrl } = input.acme;
+    return {
+        letsencrypt: { cachefile: paths.acmeCache, ...(email ? { email } : {}), hosts: [...hosts], directoryurl: directoryUrl },
+        minimumtls: "tls1.2",
     };
 }
 

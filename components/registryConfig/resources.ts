@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RedisCacheArgs, S3StorageArgs, StorageSettings } from "../instances/storage";
+import type { AcmeOrder } from "../tls/acme";
 import type { RegistryMajor } from "../version/args";
 import type { RegistryConfigSettings } from "./args";
 import { buildRegistryConfig, renderRegistryConfig } from "./render";
@@ -21,6 +22,7 @@ export function registryConfigOutput(
     port: number,
     storage: StorageSettings,
     secrets: RegistryConfigSecrets,
+    acme?: AcmeOrder,
 ): pulumi.Output<string> {
     const values = pulumi.all([secrets.httpSecret, secrets.s3?.accessKey ?? "", secrets.s3?.secretKey ?? "", secrets.redis?.password ?? ""]);
     return pulumi.secret(
@@ -33,6 +35,7 @@ export function registryConfigOutput(
                     httpSecret,
                     storage: storage.driver === "s3" && storage.s3 ? { driver: "s3", s3: storage.s3, accessKey, secretKey } : { driver: "filesystem" },
                     redis: storage.redis && { address: storage.redis.address, password: redisPassword, db: storage.redis.db },
+                    acme,
                 }),
             ),
         ),

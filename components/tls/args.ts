@@ -1,4 +1,7 @@
-/** The registry's TLS: a generated CA and server certificate, or a certificate you provide. */
+/**
+ * The registry's TLS: a generated CA and server certificate, a certificate you provide, or one
+ * the registry obtains itself from an ACME CA (Let's Encrypt, or a private one such as step-ca).
+ */
 import type * as pulumi from "@pulumi/pulumi";
 import { isGiven, withDefaults } from "../shared/settings";
 
@@ -6,8 +9,28 @@ import { isGiven, withDefaults } from "../shared/settings";
 export type TlsKeyAlgorithm = "ECDSA" | "RSA";
 export const tlsKeyAlgorithms: readonly TlsKeyAlgorithm[] = ["ECDSA", "RSA"];
 
+/**
+ * Where the server certificate comes from: `generated` (a CA of this stack signs it), `provided`
+ * (yours, in `tlsCertificate`), or `acme` (the registry obtains and renews it from an ACME CA).
+ */
+export type TlsSource = "generated" | "provided" | "acme";
+export const tlsSources: readonly TlsSource[] = ["generated", "provided", "acme"];
+
+/** The ACME directories known by name; any other directory is given by its https URL. */
+export const acmeDirectories = {
+    letsencrypt: "https://acme-v02.api.letsencrypt.org/directory",
+    "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+} as const;
+export type AcmeDirectoryName = keyof typeof acmeDirectories;
+
 /** The TLS part of the component's arguments. */
 export interface TlsArgs {
+    /**
+     * Where the server certificate comes from: `generated`, `provided` or `acme` (Distribution
+     * 3.x only; see the `acme*` settings). Default `provided` when {@link tlsCertificate} is set,
+     * else `generated`.
+     */
+    tlsSource?: TlsSource;
     /** Validity of the generated server certificate, in hours. Default `8760` (one year). */
     tlsValidityHours?: number;
     /**
@@ -31,6 +54,23 @@ export interface TlsArgs {
      * must trust it. Leave unset for a certificate from a public CA.
      */
     tlsCaCertificate?: pulumi.Input<string>;
+    /**
+     * With `tlsSource: acme`: the contact address of the ACME account (the CA may write to it
+     * about the account). Default: none.
+     */
+    acmeEmail?: string;
+    /**
+     * With `tlsSource: acme`: the ACME directory, `letsencrypt` (production), `letsencrypt-staging`
+     * (untrusted test certificates, generous rate limits), or the https URL of any ACME
+     * directory, such as a private step-ca. Default `letsencrypt`.
+     */
+    acmeDirectory?: string;
+    /**
+     * With `tlsSource: acme` and a private ACME CA: its CA certificates (PEM, one or more). The
+     * registry trusts them, beside the public roots, to reach the directory; clients install them
+     * to trust the certificates it issues. Leave unset for Let's Encrypt.
+     */
+    acmeCaCertificates?: pulumi.Input<string>;
 }
 
 export const tlsDefaults = {
@@ -38,6 +78,8 @@ export const tlsDefaults = {
     tlsEarlyRenewalHours: 720,
     caValidityHours: 87600,
     tlsKeyAlgorithm: "ECDSA" as TlsKeyAlgorithm,
+    acmeEmail: "",
+    acmeDirectory: "letsencrypt",
 };
 
 /** Bounds of the validity settings (a hundred years at most). */
@@ -45,19 +87,43 @@ export const validityHoursRange = { min: 1, max: 876000 } as const;
 
 /** The TLS settings with defaults filled in, and which certificate inputs were given (never their values). */
 export type TlsSettings = typeof tlsDefaults & {
+    /** `tlsSource`, or its default. */
+    source: TlsSource;
     /** True when the user provides the certificate (no CA is generated). */
     providedCertificate: boolean;
     /** True when a key was given with the provided certificate. */
     providedPrivateKey: boolean;
     /** True when the CA of the provided certificate was given. */
     providedCaCertificate: boolean;
+    /** True when `acmeCaCertificates` was given. */
+    providedAcmeCaCertificates: boolean;
 };
 
 export function resolveTls(args: TlsArgs): TlsSettings {
+    const providedCertificate = isGiven(args.tlsCertificate);
     return {
         ...withDefaults(tlsDefaults, args),
-        providedCertificate: isGiven(args.tlsCertificate),
+        source: args.tlsSource ?? (providedCertificate ? "provided" : "generated"),
+        providedCertificate,
         providedPrivateKey: isGiven(args.tlsPrivateKey),
         providedCaCertificate: isGiven(args.tlsCaCertificate),
+        providedAcmeCaCertificates: isGiven(args.acmeCaCertificates),
     };
+}
+
+/** The directory URL of `acmeDirectory`: a known name's URL, else the value itself (validation checks it is https). */
+export function acmeDirectoryUrl(directory: string): string {
+    return Object.hasOwn(acmeDirectories, directory) ? acmeDirectories[directory as AcmeDirectoryName] : directory;
+}
+
+/** True when clients must install a CA to trust the registry: false only for a publicly trusted certificate. */
+export function clientsNeedCa(s: TlsSettings): boolean {
+    switch (s.source) {
+        case "generated":
+            return true;
+        case "provided":
+            return s.providedCaCertificate;
+        case "acme":
+            return s.providedAcmeCaCertificates;
+    }
 }

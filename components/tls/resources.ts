@@ -1,16 +1,27 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { isGiven } from "../shared/settings";
+import { acmeOrder, AcmeOrder } from "./acme";
 import type { TlsArgs, TlsSettings } from "./args";
 import { caCertificateSpec, keySpec, serverCertificateSpec } from "./certificates";
 
-/** The TLS material the registry serves with. */
-export interface RegistryTls {
+/** A certificate and key the registry serves from files. */
+interface CertificateFiles {
     /** Server certificate (PEM), followed by intermediates when provided. */
     certificatePem: pulumi.Output<string>;
     /** Server private key (PEM), secret. */
     privateKeyPem: pulumi.Output<string>;
-    /** The CA clients must trust, when there is one of ours or the user gave one. */
+}
+
+/** How the registry gets its certificate, and what clients must trust. */
+export interface RegistryTls {
+    /** The certificate and key to upload; undefined with ACME, where the registry obtains them itself. */
+    files?: CertificateFiles;
+    /** With ACME: what the registry orders, and from where. */
+    acme?: AcmeOrder;
+    /** With a private ACME CA: its CA certificates, which the registry trusts to reach the directory. */
+    acmeCaCertificatesPem?: pulumi.Output<string>;
+    /** The CA clients must trust: ours, the one given with a provided certificate, or the private ACME CA's; else undefined. */
     caCertificatePem: pulumi.Output<string | undefined>;
 }
 
@@ -56,8 +67,7 @@ function generateTls(name: string, s: TlsSettings, names: readonly string[], par
         opts,
     );
     return {
-        certificatePem: serverCert.certPem,
-        privateKeyPem: pulumi.secret(serverKey.privateKeyPem),
+        files: { certificatePem: serverCert.certPem, privateKeyPem: pulumi.secret(serverKey.privateKeyPem) },
         caCertificatePem: caCert.certPem,
     };
 }
@@ -69,15 +79,25 @@ function providedTls(
     caCertificate: pulumi.Input<string> | undefined,
 ): RegistryTls {
     return {
-        certificatePem: pulumi.output(certificate),
-        privateKeyPem: pulumi.secret(privateKey),
+        files: { certificatePem: pulumi.output(certificate), privateKeyPem: pulumi.secret(privateKey) },
         caCertificatePem: pulumi.output(caCertificate),
     };
 }
 
-/** The user's certificate when one is given (validation made sure the key is too), else a generated CA and certificate. */
+/**
+ * Nothing to declare: the registry orders the certificate from the ACME CA itself, on the first
+ * TLS connection for one of its names, and renews it. Clients trust a private ACME CA's certificates.
+ */
+function acmeTls(s: TlsSettings, names: readonly string[], caCertificates: pulumi.Input<string> | undefined): RegistryTls {
+    const ca = caCertificates === undefined ? undefined : pulumi.output(caCertificates);
+    return { acme: acmeOrder(s, names), acmeCaCertificatesPem: ca, caCertificatePem: ca ?? pulumi.output(undefined) };
+}
+
+/** The certificate of the chosen source (validation made sure what it needs is given). */
 export function declareTls(name: string, args: TlsArgs, s: TlsSettings, names: readonly string[], parent: pulumi.Resource): RegistryTls {
-    return isGiven(args.tlsCertificate) && isGiven(args.tlsPrivateKey)
-        ? providedTls(args.tlsCertificate, args.tlsPrivateKey, isGiven(args.tlsCaCertificate) ? args.tlsCaCertificate : undefined)
-        : generateTls(name, s, names, parent);
+    if (s.source === "acme") return acmeTls(s, names, isGiven(args.acmeCaCertificates) ? args.acmeCaCertificates : undefined);
+    if (s.source === "provided" && isGiven(args.tlsCertificate) && isGiven(args.tlsPrivateKey)) {
+        return providedTls(args.tlsCertificate, args.tlsPrivateKey, isGiven(args.tlsCaCertificate) ? args.tlsCaCertificate : undefined);
+    }
+    return generateTls(name, s, names, parent);
 }

@@ -1,22 +1,67 @@
-import { Problems } from "../shared/problems";
-import { tlsKeyAlgorithms, TlsSettings, validityHoursRange } from "./args";
+import { isIpAddress } from "../shared/hostnames";
+import { notAllowed, Problems } from "../shared/problems";
+import type { RegistryMajor } from "../version/args";
+import { acmeDirectories, tlsKeyAlgorithms, TlsSettings, tlsSources, validityHoursRange } from "./args";
 
-/** Problems of the certificate settings: a provided certificate needs its key; generated ones need sane lifetimes. */
-export function findTlsProblems(s: TlsSettings): string[] {
+/** What the TLS checks need from the other domains. */
+export interface TlsContext {
+    /** Every name the certificate must cover, with the setting it comes from: the shared hostnames, then each instance's. */
+    names: readonly { key: string; name: string }[];
+    /** The registry's port, where clients (and an ACME CA's challenge) connect. */
+    port: number;
+    /** The Distribution major of the image, when known. */
+    major: RegistryMajor | undefined;
+    /** How many instances serve the registry (1 without a list). */
+    instanceCount: number;
+}
+
+const knownDirectories = Object.keys(acmeDirectories).join(", ");
+// A mailbox as ACME accounts take it (mailto:), without spaces, commas or a display name.
+const emailAddress = /^[^\s@,<>"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+/**
+ * Problems of the certificate settings: the source and what it needs (a provided certificate its
+ * key; generated ones sane lifetimes; ACME a 3.x registry, DNS names and one instance).
+ */
+export function findTlsProblems(s: TlsSettings, context: TlsContext): string[] {
     const problems = new Problems();
-    if (s.providedCaCertificate && !s.providedCertificate) {
-        problems.add("tlsCaCertificate: is set but tlsCertificate is not; it names the CA of a certificate you provide (the generated CA needs no setting)");
-    }
-    if (s.providedCertificate !== s.providedPrivateKey) {
-        problems.add(
-            s.providedCertificate
-                ? "tlsCertificate: is set but tlsPrivateKey is not; a provided certificate needs its private key (set both as secrets, or neither to generate a CA)"
-                : "tlsPrivateKey: is set but tlsCertificate is not; set both as secrets, or neither to generate a CA",
-        );
-    }
-    if (s.providedCertificate) {
+    if (!tlsSources.includes(s.source)) {
+        problems.bad("tlsSource", s.source, `expected one of ${tlsSources.join(", ")}`);
         return problems.lines;
     }
+    if (s.source !== "acme") {
+        for (const [key, given] of [["acmeEmail", s.acmeEmail !== ""], ["acmeCaCertificates", s.providedAcmeCaCertificates]] as const) {
+            if (given) problems.add(`${key}: is set but tlsSource is ${s.source}; it only applies with tlsSource acme`);
+        }
+    }
+    if (s.source === "provided") {
+        findProvidedProblems(s, problems);
+    } else if (s.source === "acme") {
+        for (const [key, given] of [["tlsCertificate", s.providedCertificate], ["tlsPrivateKey", s.providedPrivateKey], ["tlsCaCertificate", s.providedCaCertificate]] as const) {
+            if (given) problems.add(`${key}: is set but tlsSource is acme, where the registry obtains its certificate from the ACME CA; remove ${key}, or set tlsSource to provided`);
+        }
+    } else if (s.providedCertificate) {
+        problems.add("tlsCertificate: is set but tlsSource is generated; remove tlsSource (or set it to provided) to serve your own certificate");
+    } else {
+        if (s.providedPrivateKey) problems.add("tlsPrivateKey: is set but tlsCertificate is not; set both as secrets, or neither to generate a CA");
+        if (s.providedCaCertificate) {
+            problems.add("tlsCaCertificate: is set but tlsCertificate is not; it names the CA of a certificate you provide (the generated CA needs no setting)");
+        }
+    }
+    if (s.source === "generated") findGeneratedProblems(s, problems);
+    if (s.source === "acme") findAcmeProblems(s, context, problems);
+    return problems.lines;
+}
+
+function findProvidedProblems(s: TlsSettings, problems: Problems): void {
+    if (!s.providedCertificate) {
+        problems.add("tlsCertificate: is not set but tlsSource is provided; set tlsCertificate and tlsPrivateKey as secrets");
+    } else if (!s.providedPrivateKey) {
+        problems.add("tlsCertificate: is set but tlsPrivateKey is not; a provided certificate needs its private key (set both as secrets, or neither to generate a CA)");
+    }
+}
+
+function findGeneratedProblems(s: TlsSettings, problems: Problems): void {
     problems.wholeNumber("tlsValidityHours", s.tlsValidityHours, validityHoursRange);
     problems.wholeNumber("caValidityHours", s.caValidityHours, validityHoursRange);
     if (!Number.isInteger(s.tlsEarlyRenewalHours) || s.tlsEarlyRenewalHours < 0 || s.tlsEarlyRenewalHours >= s.tlsValidityHours) {
@@ -28,5 +73,77 @@ export function findTlsProblems(s: TlsSettings): string[] {
     if (!tlsKeyAlgorithms.includes(s.tlsKeyAlgorithm)) {
         problems.bad("tlsKeyAlgorithm", s.tlsKeyAlgorithm, `expected one of ${tlsKeyAlgorithms.join(", ")}`);
     }
-    return problems.lines;
+}
+
+/** ACME: only Distribution 3.x answers a challenge CAs still offer, for DNS names, on one instance. */
+function findAcmeProblems(s: TlsSettings, context: TlsContext, problems: Problems): void {
+    if (context.major === 2) {
+        problems.add(
+            'tlsSource: "acme" is not allowed with Distribution 2.8 (registry:2); its ACME client only knows the TLS-SNI-01 challenge, which Let\'s Encrypt retired in 2019. Use registry:3, or tlsSource generated or provided',
+        );
+    }
+    for (const { key, name } of context.names) {
+        if (typeof name !== "string") continue;
+        if (isIpAddress(name)) {
+            problems.add(
+                notAllowed(
+                    key,
+                    name,
+                    "with tlsSource acme every name must be a DNS name: the registry's ACME client (TLS-ALPN-01) obtains certificates for DNS names only. Use a DNS name, or tlsSource generated or provided",
+                ),
+            );
+        } else if (name.startsWith("*.")) {
+            problems.add(
+                notAllowed(
+                    key,
+                    name,
+                    "with tlsSource acme names must be exact: a wildcard certificate needs the DNS-01 challenge, which the registry's ACME client cannot answer",
+                ),
+            );
+        }
+    }
+    if (context.instanceCount > 1) {
+        problems.add(
+            `instances: ${context.instanceCount} instances cannot share tlsSource acme: each would order its own certificate for the shared name, and the CA's challenge reaches only one of them. ` +
+                "Use tlsSource provided with a certificate for all of them (e.g. from your load balancer's or DNS-01 tooling), or a single instance",
+        );
+    }
+    if (!Object.hasOwn(acmeDirectories, s.acmeDirectory) && !isHttpsUrl(s.acmeDirectory)) {
+        problems.bad("acmeDirectory", s.acmeDirectory, `expected ${knownDirectories}, or the https URL of an ACME directory (e.g. https://ca.example.com/acme/acme/directory)`);
+    }
+    if (s.acmeEmail !== "" && !emailAddress.test(s.acmeEmail)) {
+        problems.bad("acmeEmail", s.acmeEmail, "expected one email address such as ops@example.com, or empty for none");
+    }
+}
+
+function isHttpsUrl(value: string): boolean {
+    if (typeof value !== "string" || !value.startsWith("https://")) return false;
+    try {
+        const url = new URL(value);
+        return url.hostname !== "" && url.username === "" && url.password === "";
+    } catch {
+        return false;
+    }
+}
+
+/**
+ * Warnings, not errors: settings that deploy but may not do what the user expects. ACME's
+ * TLS-ALPN-01 challenge connects to port 443 of each name; another port works only behind a
+ * forward from 443. Let's Encrypt's staging certificates chain to roots no client trusts.
+ */
+export function findTlsWarnings(s: TlsSettings, context: Pick<TlsContext, "port">): string[] {
+    if (s.source !== "acme") return [];
+    const warnings: string[] = [];
+    if (context.port !== 443) {
+        warnings.push(
+            `port: ${context.port} with tlsSource acme: the ACME CA checks each name with a TLS-ALPN-01 challenge on port 443, so port 443 of every name must reach ` +
+                `this registry's port ${context.port} (a port forward or load balancer passing TLS through), or the registry gets no certificate. Set port to 443 to publish it there directly`,
+        );
+    }
+    if (s.acmeDirectory === "letsencrypt-staging" && !s.providedAcmeCaCertificates) {
+        warnings.push(
+            "acmeDirectory: letsencrypt-staging issues certificates no client trusts; for clients to pull, put the staging roots (https://letsencrypt.org/docs/staging-environment/) in acmeCaCertificates",
+        );
+    }
+    return warnings;
 }

@@ -196,7 +196,7 @@ test("the clients output says per host what was configured", async () => {
     assert.deepEqual((summary["k8s-node"].files as string[]).length, 4);
 });
 
-test("planTrust: paths per runtime, IPv6 addresses, containerd hosts.toml, nothing to install for a public CA", () => {
+test("planTrust: paths per runtime, IPv6 addresses, containerd hosts.toml; no CA for a publicly trusted certificate", () => {
     const plan = planTrust({
         owner: "o",
         addresses: ["reg.test:5000", "[fd00::5]:5000"],
@@ -204,6 +204,7 @@ test("planTrust: paths per runtime, IPv6 addresses, containerd hosts.toml, nothi
         runtimes: ["docker", "containerd"],
         dockerLogin: "ci",
         insecureRegistry: false,
+        loginWaitSeconds: 0,
     });
     assert.deepEqual(plan.dirs, [
         "/etc/docker",
@@ -224,8 +225,23 @@ test("planTrust: paths per runtime, IPv6 addresses, containerd hosts.toml, nothi
     assert.deepEqual(plan.logins, ["reg.test:5000", "[fd00::5]:5000"]);
     assert.deepEqual(plan.insecureRegistries, []);
 
-    const publicCa = planTrust({ owner: "o", addresses: ["reg.test:5000"], caCertificatePem: undefined, runtimes: ["docker", "containerd"], dockerLogin: "", insecureRegistry: false });
-    assert.deepEqual([publicCa.dirs, publicCa.files, publicCa.containerdCertsDir], [[], [], ""]);
+    const publicCa = planTrust({
+        owner: "o",
+        addresses: ["reg.test:5000"],
+        caCertificatePem: undefined,
+        runtimes: ["docker", "containerd"],
+        dockerLogin: "ci",
+        insecureRegistry: false,
+        loginWaitSeconds: 300,
+    });
+    // A publicly trusted certificate: no CA anywhere, containerd's hosts.toml without `ca`, the login still done.
+    assert.deepEqual(publicCa.dirs, ["/etc/containerd", "/etc/containerd/certs.d", "/etc/containerd/certs.d/reg.test:5000"]);
+    assert.deepEqual(publicCa.files.map((f) => f.path), ["/etc/containerd/certs.d/reg.test:5000/hosts.toml"]);
+    assert.doesNotMatch(publicCa.files[0].content, /\bca =/);
+    assert.match(publicCa.files[0].content, /^server = "https:\/\/reg\.test:5000"$/m);
+    assert.deepEqual([publicCa.logins, publicCa.loginWaitSeconds, publicCa.containerdCertsDir], [["reg.test:5000"], 300, "/etc/containerd/certs.d"]);
+    const dockerOnly = planTrust({ owner: "o", addresses: ["reg.test"], caCertificatePem: undefined, runtimes: ["docker"], dockerLogin: "", insecureRegistry: false, loginWaitSeconds: 300 });
+    assert.deepEqual([dockerOnly.dirs, dockerOnly.files, dockerOnly.logins, dockerOnly.loginWaitSeconds], [[], [], [], 0], "nothing to do, nothing to wait for");
     assert.equal(trustOwner("my proj", "dev/eu", "reg", "web1"), "my_proj.dev_eu.reg.web1");
 });
 

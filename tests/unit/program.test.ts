@@ -36,10 +36,10 @@ test("Pulumi.yaml declares a typed, described entry for every component argument
         "tlsEarlyRenewalHours", "caValidityHours", "tlsKeyAlgorithm", "tlsCertificate", "tlsPrivateKey",
         "tlsCaCertificate", "image", "containerName", "dataVolumeName", "retainDataOnDestroy", "dockerHost",
         "corsOrigins", "logLevel", "accessLog", "logMaxSize", "logMaxFiles", "sshPrivateKey", "storage",
-        "registryVersion", "tracingEndpoint",
+        "registryVersion", "tracingEndpoint", "tlsSource", "acmeEmail", "acmeDirectory", "acmeCaCertificates",
     ];
-    // Typed but without a default of their own: the image's tag gives it.
-    const derived = ["registryVersion"];
+    // Typed but without a default of their own: the image's tag gives the major, tlsCertificate the source.
+    const derived = ["registryVersion", "tlsSource"];
     // Objects and lists of objects, types Pulumi.yaml cannot declare; their readers check them.
     const undeclared: (keyof PrivateRegistryArgs)[] = ["clients", "s3", "redis", "instances"];
     // Stack settings for the npm wrappers, not for the component.
@@ -76,8 +76,11 @@ test("Pulumi.dev.yaml: a laptop registry on localhost:5000 whose settings pass v
 
 test("the program turns stack config into the component and exports what users need", async () => {
     assert.deepEqual(Object.keys(program).filter((k) => k !== "default").sort(), [
-        "address", "addresses", "caCertificatePem", "clients", "containerName", "dataVolumeName", "htpasswd", "instances", "passwords", "url", "userNames",
+        "address", "addresses", "caCertificatePem", "clientCaRequired", "clients", "containerName", "dataVolumeName", "htpasswd", "instances", "passwords",
+        "tlsSource", "url", "userNames",
     ]);
+    assert.equal(await valueOf(program.tlsSource), "generated");
+    assert.equal(await valueOf(program.clientCaRequired), true, "clients install the generated CA");
     assert.deepEqual(await valueOf(program.instances), {}, "no instances listed: the single registry on dockerHost");
     assert.equal(await valueOf(program.address), "localhost:5000");
     assert.equal(await valueOf(program.url), "https://localhost:5000");

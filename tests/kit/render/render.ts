@@ -17,8 +17,11 @@ export interface RenderedRegistry {
         address: string;
         url: string;
         addresses: string[];
+        tlsSource: import("../../../components").TlsSource;
+        clientCaRequired: boolean;
         caCertificatePem: string | undefined;
-        serverCertificatePem: string;
+        /** Undefined with ACME. */
+        serverCertificatePem: string | undefined;
         userNames: string[];
         passwords: Record<string, string>;
         htpasswd: string;
@@ -62,6 +65,8 @@ export async function renderRegistry(
         address: await valueOf(registry.address),
         url: await valueOf(registry.url),
         addresses: await valueOf(registry.addresses),
+        tlsSource: await valueOf(registry.tlsSource),
+        clientCaRequired: await valueOf(registry.clientCaRequired),
         caCertificatePem: await valueOf(registry.caCertificatePem),
         serverCertificatePem: await valueOf(registry.serverCertificatePem),
         userNames: await valueOf(registry.userNames),
