@@ -46,7 +46,7 @@ function tlsContext(s: RegistrySettings): TlsContext {
  * the component logs them as warnings at preview.
  */
 export function findWarnings(s: RegistrySettings): string[] {
-    return [...findTlsWarnings(s.tls, { port: s.endpoint.port })];
+    return [...findTlsWarnings(s.tls, { port: s.endpoint.port, bindAddress: s.deployment.bindAddress })];
 }
 
 /** Settings that passed validation: the registry's major is known. */

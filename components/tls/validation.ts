@@ -128,12 +128,18 @@ function isHttpsUrl(value: string): boolean {
 
 /**
  * Warnings, not errors: settings that deploy but may not do what the user expects. ACME's
- * TLS-ALPN-01 challenge connects to port 443 of each name; another port works only behind a
- * forward from 443. Let's Encrypt's staging certificates chain to roots no client trusts.
+ * TLS-ALPN-01 challenge connects to port 443 of each name; another port, or a loopback-only
+ * bindAddress, works only behind a forward. Let's Encrypt's staging certificates chain to roots
+ * no client trusts.
  */
-export function findTlsWarnings(s: TlsSettings, context: Pick<TlsContext, "port">): string[] {
+export function findTlsWarnings(s: TlsSettings, context: Pick<TlsContext, "port"> & { bindAddress: string }): string[] {
     if (s.source !== "acme") return [];
     const warnings: string[] = [];
+    if (/^127\.|^::1$/.test(context.bindAddress)) {
+        warnings.push(
+            `bindAddress: ${context.bindAddress} with tlsSource acme: the registry is published on loopback only, so the ACME CA reaches it only through a forward on this host (e.g. a TLS passthrough proxy on port 443); set bindAddress to 0.0.0.0 to publish it`,
+        );
+    }
     if (context.port !== 443) {
         warnings.push(
             `port: ${context.port} with tlsSource acme: the ACME CA checks each name with a TLS-ALPN-01 challenge on port 443, so port 443 of every name must reach ` +

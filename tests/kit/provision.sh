@@ -4,7 +4,8 @@
 # module, cached in /var/cache/private-registry-test) as locally built images,
 # openssl, curl and htpasswd; sshd, sudo and python3 for the client-host tests; shellcheck for
 # the workflows' scripts; for the shared-storage tests a Ceph cluster with its S3 gateway
-# (ceph-mon, ceph-osd, radosgw), redis-server and nginx with its stream module. Those services
+# (ceph-mon, ceph-osd, radosgw), redis-server and nginx with its stream module; for the
+# certificate tests pebble (an ACME test CA, with its mock DNS pebble-challtestsrv). Those services
 # are only installed: the tests start their own instances, and nothing starts at install.
 # Idempotent: reuses a running dockerd and an existing image.
 set -euo pipefail
@@ -12,7 +13,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/standIn.sh"
 
 packages=(docker.io docker-registry busybox-static apache2-utils openssl curl tar openssh-server openssh-client sudo python3 shellcheck
-  ceph-mon ceph-osd radosgw ceph-common redis-server redis-tools nginx libnginx-mod-stream)
+  ceph-mon ceph-osd radosgw ceph-common redis-server redis-tools nginx libnginx-mod-stream pebble)
 
 mapfile -t missing < <(missing_packages "${packages[@]}")
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -137,8 +137,10 @@ test("acme refuses at preview: registry:2, IP addresses, wildcards, several inst
     await assert.rejects(renderRegistry({ ...acme, image: "registry:2" }), (e: unknown) => e instanceof RegistryConfigError && /Distribution 2\.8/.test(e.message));
 });
 
-test("acme warns at preview when the port is not 443, and when staging certificates would be untrusted", async () => {
+test("acme warns at preview when the port is not 443 or only on loopback, and when staging certificates would be untrusted", async () => {
     assert.deepEqual(warningsOf({}), []);
+    const [loopback] = warningsOf({ bindAddress: "127.0.0.1" });
+    assert.match(loopback, /^bindAddress: 127\.0\.0\.1 with tlsSource acme: .*loopback only.*set bindAddress to 0\.0\.0\.0/);
     const [port] = warningsOf({ port: 5000 });
     assert.match(port, /^port: 5000 with tlsSource acme: .*TLS-ALPN-01 challenge on port 443.*port forward.*Set port to 443/);
     const [staging] = warningsOf({ acmeDirectory: "letsencrypt-staging" });

@@ -1,0 +1,252 @@
+/**
+ * `tlsSource: acme` against a real ACME CA: Distribution 3.1.2 (the registry:3 stand-in) runs the
+ * component's container inputs with its built-in ACME client, Debian's pebble issues over
+ * TLS-ALPN-01 (its mock DNS sends every name to 127.0.0.1), and the real Docker engine and the
+ * component's own client command over a real sshd are the judges. The registry runs in the host
+ * network on a loopback port (pebble's VA connects there; the registry reaches pebble's directory
+ * on localhost), and the engine reaches it by a name that resolves to ::1 only, forwarded to it,
+ * because Docker skips TLS checks for 127.0.0.0/8.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, readFile, rm } from "node:fs/promises";
+import { Server } from "node:net";
+import { connect, PeerCertificate } from "node:tls";
+import { join } from "node:path";
+import { PrivateRegistryArgs } from "../../components";
+import { Docker, docker as hostDocker, dockerCli, requireDockerAndImage } from "../kit/docker";
+import { renderRegistry, RenderedRegistry } from "../kit/render/render";
+import { testImages, testRegistryArgs } from "../kit/registry/testRegistry";
+import { ContainerInputs, removeContainerAndVolume, runContainer } from "../kit/registry/container";
+import { onLoopbackPorts } from "../kit/registry/sharedInstances";
+import { containerLogs, containerState, waitFor } from "../kit/registry/containerOps";
+import { removeDockerLeftovers, ownerLabelChange } from "../kit/registry/leftovers";
+import { forwardIpv6Loopback, freePort } from "../kit/host/net";
+import { runProcess } from "../kit/host/process";
+import { addLoopbackNames, LoopbackNames } from "../kit/host/loopbackNames";
+import { startSshd, Sshd } from "../kit/services/sshd";
+import { startAcmeTestCa, AcmeTestCa } from "../kit/services/acmeCa";
+import { createTestUsers, TestUsers } from "../kit/host/testUsers";
+import { uniqueName } from "../kit/host/owner";
+import { freshTempDir } from "../kit/host/tempDirs";
+
+/** The certificate the registry presents on 127.0.0.1:`port` to a client asking for `servername`; throws on a TLS failure. */
+function servedCertificate(port: number, servername: string, ca: string): Promise<PeerCertificate> {
+    return new Promise((resolve, reject) => {
+        const socket = connect({ host: "127.0.0.1", port, servername, ca, timeout: 60_000 }, () => {
+            const certificate = socket.getPeerCertificate();
+            socket.end();
+            resolve(certificate);
+        });
+        socket.on("error", reject);
+        socket.on("timeout", () => socket.destroy(new Error("TLS handshake timed out")));
+    });
+}
+
+/** The component's ACME registry as run here: its declared container in the host network on loopback ports. */
+interface AcmeRegistry {
+    rendered: RenderedRegistry;
+    inputs: ContainerInputs;
+    /** Starts the container from the declared inputs; returns when Docker reports it healthy. */
+    start(): Promise<void>;
+    /** Removes the container, keeping its volumes (a replacement, as `pulumi up` does it). */
+    removeContainer(): Promise<void>;
+    /** Removes the container and both volumes. */
+    remove(): Promise<void>;
+}
+
+/**
+ * `systemRoots`: a CA bundle put where the image's system bundle would be (Alpine's
+ * /etc/ssl/cert.pem; the stand-in has none), to show the registry still reads it.
+ */
+async function acmeRegistry(unique: string, port: number, args: Omit<PrivateRegistryArgs, "port">, systemRoots?: string): Promise<AcmeRegistry> {
+    const registryArgs = testRegistryArgs(unique, port, { image: testImages[3], tlsSource: "acme", ...args });
+    await requireDockerAndImage(registryArgs.image!);
+    await removeDockerLeftovers();
+    const rendered = await renderRegistry(registryArgs, { tls: "openssl" });
+    const declared = rendered.mocks.inputsOf("registry-container") as ContainerInputs;
+    const onLoopback = onLoopbackPorts(declared, declared.name!, port, await freePort());
+    const inputs = systemRoots === undefined ? onLoopback : { ...onLoopback, uploads: [...(onLoopback.uploads ?? []), { file: "/etc/ssl/cert.pem", content: systemRoots }] };
+    const volumes = (declared.volumes ?? []).map((v) => v.volumeName!);
+    const removeVolumes = async () => {
+        for (const volume of volumes) await dockerCli("volume", "rm", "-f", volume).catch(() => undefined);
+    };
+    await removeContainerAndVolume(inputs.name!, undefined);
+    await removeVolumes();
+    return {
+        rendered,
+        inputs,
+        start: () => runContainer(inputs, { network: "host" }),
+        removeContainer: () => removeContainerAndVolume(inputs.name!, undefined),
+        remove: async () => {
+            await removeContainerAndVolume(inputs.name!, undefined);
+            await removeVolumes();
+        },
+    };
+}
+
+describe("tlsSource acme: Distribution 3.1.2 gets its certificate from an ACME CA (pebble), and clients use it", () => {
+    const unique = uniqueName("acme");
+    const name = `registry-${unique}.test`;
+    let users: TestUsers | undefined;
+    let sshd: Sshd | undefined;
+    let ca: AcmeTestCa | undefined;
+    let registry: AcmeRegistry | undefined;
+    let forwarder: Server | undefined;
+    let names: LoopbackNames | undefined;
+    let work: string | undefined;
+    let port: number;
+    let address: string;
+    let ref: string;
+    let command: { create: string; delete: string; stdin: string };
+    /** The docker CLI with a config folder of its own, so the tests' logins stay out of root's. */
+    const docker = () => new Docker(join(work!, "docker"));
+
+    before(async () => {
+        port = await freePort();
+        // pebble as a CA takes its time: 0-4 s before each validation.
+        ca = await startAcmeTestCa({ tlsPort: port, slowValidation: true });
+        users = await createTestUsers();
+        sshd = await startSshd();
+        registry = await acmeRegistry(unique, port, {
+            hostnames: [name],
+            acmeDirectory: ca.directoryUrl,
+            acmeEmail: "ops@example.test",
+            // A private ACME CA: the registry needs its API's certificate, the clients its root.
+            acmeCaCertificates: ca.rootPem + ca.apiCertificatePem,
+            sshPrivateKey: sshd.privateKey,
+            clients: [{ name: "node", host: "127.0.0.1", port: sshd.port, user: users.sudoUser, hostKey: sshd.hostKey, runtimes: ["docker"], dockerLogin: "ci" }],
+        });
+        address = registry.rendered.outputs.address;
+        command = registry.rendered.mocks.inputsOf("registry-client-node") as unknown as typeof command;
+        forwarder = await forwardIpv6Loopback(port);
+        names = await addLoopbackNames([name]);
+        work = await freshTempDir("acme-test-");
+        await mkdir(join(work, "rootfs/bin"), { recursive: true });
+        await copyFile("/bin/busybox", join(work, "rootfs/bin/busybox"));
+        ref = `${address}/acme/busybox:1`;
+        const imported = await runProcess("bash", ["-c", 'tar -C "$1" -c . | docker import "$2" "$3" - "$4"', "import", join(work, "rootfs"), ...ownerLabelChange, ref]);
+        assert.equal(imported.code, 0, imported.stderr);
+    });
+
+    after(async () => {
+        if (command && sshd && users) await sshd.run(users.sudoUser, command.delete);
+        forwarder?.close();
+        await names?.remove();
+        await registry?.remove();
+        if (ref) await hostDocker.run(["rmi", "-f", ref]);
+        await ca?.stop();
+        await sshd?.stop();
+        await users?.remove();
+        if (work) await rm(work, { recursive: true, force: true });
+    });
+
+    test("the client command waits for the registry's first certificate: docker login retries until the CA has issued it", async () => {
+        // The command starts before the registry is even up: its first logins fail, as they
+        // would while the CA is still validating, and are tried again.
+        const running = sshd!.run(users!.sudoUser, command.create, command.stdin);
+        await new Promise((r) => setTimeout(r, 4_000));
+        assert.equal(await ca!.orderCount(), 0, "nothing ordered before the registry runs");
+        await registry!.start();
+        const created = await running;
+        assert.equal(created.code, 0, created.stderr);
+        assert.match(created.stdout, new RegExp(`docker login ${address.replace(/\./g, "\\.")}: waited \\d+ s for the registry's certificate`));
+        assert.match(created.stdout, new RegExp(`docker login ${address.replace(/\./g, "\\.")}: ${users!.sudoUser} is logged in as ci`));
+        // The private ACME CA's certificates, installed for the clients.
+        assert.equal(await readFile(`/etc/docker/certs.d/${address}/ca.crt`, "utf8"), ca!.rootPem + ca!.apiCertificatePem);
+        assert.equal(await ca!.issuedCount(), 1);
+        const certificate = await servedCertificate(port, name, ca!.rootPem);
+        assert.deepEqual([certificate.subjectaltname, /^Pebble Intermediate CA/.test(String(certificate.issuer.CN))], [`DNS:${name}`, true]);
+    });
+
+    test("a refused password fails the client command at once, without waiting", async () => {
+        const started = Date.now();
+        const refused = await sshd!.run(users!.sudoUser, command.create, "not-the-password\n");
+        assert.notEqual(refused.code, 0);
+        assert.match(refused.stderr, /docker login .* failed after \d+ s: .*(unauthorized|incorrect username or password)/i);
+        assert.ok(Date.now() - started < 60_000, `it gave up after ${Date.now() - started} ms`);
+    });
+
+    test("docker login, push and pull work with only pebble's root trusted", async () => {
+        // The client command's trust removed (its delete), then only the root in certs.d.
+        const removed = await sshd!.run(users!.sudoUser, command.delete);
+        assert.equal(removed.code, 0, removed.stderr);
+        assert.equal(existsSync(`/etc/docker/certs.d/${address}`), false);
+        const untrusted = await docker().run(["login", "--username", "admin", "--password-stdin", address], registry!.rendered.outputs.passwords.admin);
+        assert.notEqual(untrusted.code, 0);
+        assert.match(untrusted.stderr, /x509: certificate signed by unknown authority/);
+
+        await names!.trust(address, ca!.rootPem);
+        await docker().login(address, "admin", registry!.rendered.outputs.passwords.admin);
+        for (const step of [["push", ref], ["rmi", ref], ["pull", ref], ["run", "--rm", ref, "/bin/busybox", "true"]]) {
+            const result = await docker().run(step);
+            assert.equal(result.code, 0, `docker ${step.join(" ")}: ${result.stderr}`);
+        }
+    });
+
+    test("a name not in hostnames gets no certificate, and nothing is ordered for it", async () => {
+        const orders = await ca!.orderCount();
+        await assert.rejects(servedCertificate(port, `other-${unique}.test`, ca!.rootPem), /alert|handshake|socket/i);
+        assert.equal(await ca!.orderCount(), orders);
+        assert.match(await containerLogs(registry!.inputs.name!), /not configured in HostWhitelist/);
+    });
+
+    test("a replaced container serves the same certificate from the cache volume, without a new order", async () => {
+        const before = await servedCertificate(port, name, ca!.rootPem);
+        const orders = await ca!.orderCount();
+        const first = await containerState(registry!.inputs.name!);
+        await registry!.removeContainer();
+        await registry!.start();
+        assert.notEqual((await containerState(registry!.inputs.name!)).id, first.id, "a new container");
+        const after = await servedCertificate(port, name, ca!.rootPem);
+        assert.equal(after.serialNumber, before.serialNumber);
+        assert.equal(await ca!.orderCount(), orders, "no new order");
+    });
+});
+
+describe("tlsSource acme: the registry renews by itself, is healthy before it has a certificate, and keeps the system's roots", () => {
+    const unique = uniqueName("acmerenew");
+    const name = `registry-${unique}.test`;
+    let ca: AcmeTestCa | undefined;
+    let registry: AcmeRegistry | undefined;
+
+    before(async () => {
+        const port = await freePort();
+        // 60 s certificates: x/crypto's autocert renews a third of the validity before expiry.
+        ca = await startAcmeTestCa({ tlsPort: port, validitySeconds: 60 });
+        // The private CA's certificates without the directory's: the registry reaches the directory
+        // only if it still trusts the system's bundle, where that certificate is here.
+        registry = await acmeRegistry(unique, port, { hostnames: [name], acmeDirectory: ca.directoryUrl, acmeCaCertificates: ca.rootPem }, ca.apiCertificatePem);
+    });
+
+    after(async () => {
+        await registry?.remove();
+        await ca?.stop();
+    });
+
+    test("healthy with no certificate yet; the first connection orders one (through the system's roots); renewed before expiry with no restart and no pulumi", async () => {
+        const registryPort = Number(/REGISTRY_HTTP_ADDR=127\.0\.0\.1:(\d+)/.exec(registry!.inputs.envs!.join(" "))![1]);
+        await registry!.start();
+        // Healthy (what `pulumi up` waits for) before anything was ordered: the CA cannot hold the deployment up.
+        assert.equal((await containerState(registry!.inputs.name!)).health, "healthy");
+        assert.equal(await ca!.orderCount(), 0);
+        const state = await containerState(registry!.inputs.name!);
+
+        const first = await servedCertificate(registryPort, name, ca!.rootPem);
+        assert.equal(await ca!.issuedCount(), 1);
+        const renewed = await waitFor(
+            "a renewed certificate",
+            async () => {
+                const current = await servedCertificate(registryPort, name, ca!.rootPem);
+                return current.serialNumber !== first.serialNumber ? current : undefined;
+            },
+            Math.max(0, Date.parse(first.valid_to) - Date.now()) + 5_000,
+        );
+        assert.ok(Date.parse(renewed.valid_to) > Date.parse(first.valid_to));
+        assert.ok(Date.now() < Date.parse(first.valid_to), "renewed before the first certificate expired");
+        assert.equal(await ca!.issuedCount(), 2);
+        const now = await containerState(registry!.inputs.name!);
+        assert.deepEqual([now.id, now.startedAt, now.restartCount], [state.id, state.startedAt, 0], "the same process all along");
+    });
+});
