@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { PrivateRegistryArgs } from "../../components";
 import { renderRegistry, RenderedRegistry } from "../kit/render/render";
 import { reroot } from "../kit/render/reroot";
 import { RunResult } from "../kit/host/process";
@@ -333,6 +334,31 @@ describe("client trust scripts over a real sshd, into a host root", () => {
         assert.equal(existsSync(join(root, "etc/docker/certs.d/10.1.2.3:5000")), false);
         assert.equal(existsSync(join(root, "etc/containerd")), false);
         assert.equal((await sshd.run("root", reroot(v2.delete, root))).code, 0);
+        assert.deepEqual(await snapshot(root), before);
+    });
+
+    test("a stack moving from its generated CA to Let's Encrypt (acme): the CA files go, containerd's hosts.toml stays without one", async () => {
+        const client = { name: "both", host: "127.0.0.1", port: sshd.port, runtimes: ["docker", "containerd"] as ("docker" | "containerd")[] };
+        const commandFor = (args: Partial<PrivateRegistryArgs>) =>
+            renderRegistry({ hostnames: ["registry.test"], port: 443, sshPrivateKey: sshd.privateKey, clients: [client], ...args }).then(
+                (r) => r.mocks.inputsOf("registry-client-both") as unknown as Command,
+            );
+        const generated = await commandFor({});
+        const acme = await commandFor({ image: "registry:3", tlsSource: "acme" });
+        const root = await newRoot();
+        const before = await snapshot(root);
+        assert.equal((await sshd.run("root", reroot(generated.create, root))).code, 0);
+        assert.ok(existsSync(join(root, "etc/docker/certs.d/registry.test/ca.crt")));
+
+        const moved = await sshd.run("root", reroot(acme.create, root));
+        assert.equal(moved.code, 0, moved.stderr);
+        assert.match(moved.stdout, /removed \/etc\/docker\/certs\.d\/registry\.test\/ca\.crt/);
+        assert.match(moved.stdout, /removed \/etc\/containerd\/certs\.d\/registry\.test\/ca\.crt/);
+        assert.equal(existsSync(join(root, "etc/docker/certs.d/registry.test")), false, "no CA for a publicly trusted certificate");
+        const toml = await readFile(join(root, "etc/containerd/certs.d/registry.test/hosts.toml"), "utf8");
+        assert.match(toml, /^server = "https:\/\/registry\.test"$/m);
+        assert.doesNotMatch(toml, /\bca =/);
+        assert.equal((await sshd.run("root", reroot(acme.delete, root))).code, 0);
         assert.deepEqual(await snapshot(root), before);
     });
 
