@@ -1,7 +1,7 @@
 import { isIpAddress } from "../shared/hostnames";
 import { notAllowed, Problems } from "../shared/problems";
 import type { RegistryMajor } from "../version/args";
-import { acmeDirectories, tlsKeyAlgorithms, TlsSettings, tlsSources, validityHoursRange } from "./args";
+import { acmeDirectories, tlsDefaults, tlsKeyAlgorithms, TlsSettings, tlsSources, validityHoursRange } from "./args";
 
 /** What the TLS checks need from the other domains. */
 export interface TlsContext {
@@ -29,28 +29,37 @@ export function findTlsProblems(s: TlsSettings, context: TlsContext): string[] {
         problems.bad("tlsSource", s.source, `expected one of ${tlsSources.join(", ")}`);
         return problems.lines;
     }
+    findSettingsOfOtherSources(s, problems);
+    if (s.source === "provided") findProvidedProblems(s, problems);
+    if (s.source === "generated") findGeneratedProblems(s, problems);
+    if (s.source === "acme") findAcmeProblems(s, context, problems);
+    return problems.lines;
+}
+
+/** Settings of a source other than the chosen one: each would be ignored without a word. */
+function findSettingsOfOtherSources(s: TlsSettings, problems: Problems): void {
     if (s.source !== "acme") {
-        for (const [key, given] of [["acmeEmail", s.acmeEmail !== ""], ["acmeCaCertificates", s.providedAcmeCaCertificates]] as const) {
+        const acme = [
+            ["acmeEmail", s.acmeEmail !== ""],
+            ["acmeDirectory", s.acmeDirectory !== tlsDefaults.acmeDirectory],
+            ["acmeCaCertificates", s.providedAcmeCaCertificates],
+        ] as const;
+        for (const [key, given] of acme) {
             if (given) problems.add(`${key}: is set but tlsSource is ${s.source}; it only applies with tlsSource acme`);
         }
     }
-    if (s.source === "provided") {
-        findProvidedProblems(s, problems);
-    } else if (s.source === "acme") {
+    if (s.source === "acme") {
         for (const [key, given] of [["tlsCertificate", s.providedCertificate], ["tlsPrivateKey", s.providedPrivateKey], ["tlsCaCertificate", s.providedCaCertificate]] as const) {
             if (given) problems.add(`${key}: is set but tlsSource is acme, where the registry obtains its certificate from the ACME CA; remove ${key}, or set tlsSource to provided`);
         }
-    } else if (s.providedCertificate) {
+    } else if (s.source === "generated" && s.providedCertificate) {
         problems.add("tlsCertificate: is set but tlsSource is generated; remove tlsSource (or set it to provided) to serve your own certificate");
-    } else {
+    } else if (s.source === "generated") {
         if (s.providedPrivateKey) problems.add("tlsPrivateKey: is set but tlsCertificate is not; set both as secrets, or neither to generate a CA");
         if (s.providedCaCertificate) {
             problems.add("tlsCaCertificate: is set but tlsCertificate is not; it names the CA of a certificate you provide (the generated CA needs no setting)");
         }
     }
-    if (s.source === "generated") findGeneratedProblems(s, problems);
-    if (s.source === "acme") findAcmeProblems(s, context, problems);
-    return problems.lines;
 }
 
 function findProvidedProblems(s: TlsSettings, problems: Problems): void {

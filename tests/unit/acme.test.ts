@@ -131,6 +131,7 @@ test("acme refuses at preview: registry:2, IP addresses, wildcards, several inst
     one({ tlsSource: "letsencrypt" as "acme" }, 'tlsSource: "letsencrypt" is not allowed', /generated, provided, acme/);
     one({ tlsSource: "generated" }, "acmeEmail: is set but tlsSource is generated", /only applies with tlsSource acme/);
     one({ tlsSource: undefined, acmeEmail: undefined, acmeCaCertificates: privateCa }, "acmeCaCertificates: is set but tlsSource is generated", /acme/);
+    one({ tlsSource: undefined, acmeEmail: undefined, acmeDirectory: "letsencrypt-staging" }, "acmeDirectory: is set but tlsSource is generated", /acme/);
     one({ tlsSource: "provided", acmeEmail: undefined }, "tlsCertificate: is not set but tlsSource is provided", /tlsPrivateKey/);
 
     // The component refuses before declaring anything.
