@@ -185,9 +185,9 @@ export function buildRegistryConfig(input: RegistryConfigInput): DistributionCon
 function tlsConfig(input: RegistryConfigInput): TlsFilesConfig | TlsAcmeConfig {
     const paths = containerPaths(input.major);
     if (!input.acme) return { certificate: paths.certificate, key: paths.privateKey, minimumtls: "tls1.2" };
-    const { hosts, email, directoryUrl } = input.acme;
+    const { hosts, email, directoryUrl, cacheFolder } = input.acme;
     return {
-        letsencrypt: { cachefile: paths.acmeCache, ...(email ? { email } : {}), hosts: [...hosts], directoryurl: directoryUrl },
+        letsencrypt: { cachefile: `${paths.acmeCache}/${cacheFolder}`, ...(email ? { email } : {}), hosts: [...hosts], directoryurl: directoryUrl },
         minimumtls: "tls1.2",
     };
 }

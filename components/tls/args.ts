@@ -55,8 +55,8 @@ export interface TlsArgs {
      */
     tlsCaCertificate?: pulumi.Input<string>;
     /**
-     * With `tlsSource: acme`: the contact address of the ACME account (the CA may write to it
-     * about the account). Default: none.
+     * With `tlsSource: acme`: the contact address of the ACME account, for CAs that write to
+     * it (Let's Encrypt stopped storing them in 2025). Default: none.
      */
     acmeEmail?: string;
     /**

@@ -101,6 +101,14 @@ function findAcmeProblems(s: TlsSettings, context: TlsContext, problems: Problem
                     "with tlsSource acme every name must be a DNS name: the registry's ACME client (TLS-ALPN-01) obtains certificates for DNS names only. Use a DNS name, or tlsSource generated or provided",
                 ),
             );
+        } else if (!name.startsWith("*.") && !name.includes(".")) {
+            problems.add(
+                notAllowed(
+                    key,
+                    name,
+                    "with tlsSource acme names need a dot: the registry's ACME client refuses single-label names (\"server name component count invalid\"), and CAs issue for registered domains only",
+                ),
+            );
         } else if (name.startsWith("*.")) {
             problems.add(
                 notAllowed(

@@ -56,11 +56,18 @@ interface AcmeRegistry {
     remove(): Promise<void>;
 }
 
-/**
- * `systemRoots`: a CA bundle put where the image's system bundle would be (Alpine's
- * /etc/ssl/cert.pem; the stand-in has none), to show the registry still reads it.
- */
-async function acmeRegistry(unique: string, port: number, args: Omit<PrivateRegistryArgs, "port">, systemRoots?: string): Promise<AcmeRegistry> {
+interface AcmeRegistryOptions {
+    /**
+     * A CA bundle put where the image's system bundle would be (Alpine's /etc/ssl/cert.pem; the
+     * stand-in has none), to show the registry still reads it.
+     */
+    systemRoots?: string;
+    /** Keep the volumes an earlier rendering of the same `unique` left: the same stack after a `pulumi up` with changed config. */
+    keepVolumes?: boolean;
+}
+
+async function acmeRegistry(unique: string, port: number, args: Omit<PrivateRegistryArgs, "port">, options: AcmeRegistryOptions = {}): Promise<AcmeRegistry> {
+    const { systemRoots, keepVolumes = false } = options;
     const registryArgs = testRegistryArgs(unique, port, { image: testImages[3], tlsSource: "acme", ...args });
     await requireDockerAndImage(registryArgs.image!);
     await removeDockerLeftovers();
@@ -73,7 +80,7 @@ async function acmeRegistry(unique: string, port: number, args: Omit<PrivateRegi
         for (const volume of volumes) await dockerCli("volume", "rm", "-f", volume).catch(() => undefined);
     };
     await removeContainerAndVolume(inputs.name!, undefined);
-    await removeVolumes();
+    if (!keepVolumes) await removeVolumes();
     return {
         rendered,
         inputs,
@@ -203,6 +210,31 @@ describe("tlsSource acme: Distribution 3.1.2 gets its certificate from an ACME C
         assert.equal(after.serialNumber, before.serialNumber);
         assert.equal(await ca!.orderCount(), orders, "no new order");
     });
+
+    test("another ACME directory (staging to production) orders from the new CA; back again, the first CA's certificate is reused", async () => {
+        const staging = await servedCertificate(port, name, ca!.rootPem);
+        const stagingOrders = await ca!.orderCount();
+        const production = await startAcmeTestCa({ tlsPort: port });
+        try {
+            const withDirectory = (directory: AcmeTestCa, rootPem: string) =>
+                acmeRegistry(unique, port, { hostnames: [name], acmeDirectory: directory.directoryUrl, acmeCaCertificates: rootPem + directory.apiCertificatePem }, { keepVolumes: true });
+            // What `pulumi up` does with the changed config: the container replaced, the volumes kept.
+            await registry!.removeContainer();
+            registry = await withDirectory(production, production.rootPem);
+            await registry.start();
+            const issued = await servedCertificate(port, name, production.rootPem);
+            assert.notEqual(issued.serialNumber, staging.serialNumber);
+            assert.equal(await production.issuedCount(), 1, "ordered from the new directory");
+
+            await registry.removeContainer();
+            registry = await withDirectory(ca!, ca!.rootPem);
+            await registry.start();
+            assert.equal((await servedCertificate(port, name, ca!.rootPem)).serialNumber, staging.serialNumber);
+            assert.equal(await ca!.orderCount(), stagingOrders, "the first directory's cache is still there");
+        } finally {
+            await production.stop();
+        }
+    });
 });
 
 describe("tlsSource acme: the registry renews by itself, is healthy before it has a certificate, and keeps the system's roots", () => {
@@ -217,7 +249,7 @@ describe("tlsSource acme: the registry renews by itself, is healthy before it ha
         ca = await startAcmeTestCa({ tlsPort: port, validitySeconds: 60 });
         // The private CA's certificates without the directory's: the registry reaches the directory
         // only if it still trusts the system's bundle, where that certificate is here.
-        registry = await acmeRegistry(unique, port, { hostnames: [name], acmeDirectory: ca.directoryUrl, acmeCaCertificates: ca.rootPem }, ca.apiCertificatePem);
+        registry = await acmeRegistry(unique, port, { hostnames: [name], acmeDirectory: ca.directoryUrl, acmeCaCertificates: ca.rootPem }, { systemRoots: ca.apiCertificatePem });
     });
 
     after(async () => {

@@ -32,7 +32,7 @@ test("acme: no certificate resources; the registry config orders one for every h
     const tls = parse(r.outputs.registryConfig).http.tls;
     assert.deepEqual(tls, {
         letsencrypt: {
-            cachefile: containerPaths(3).acmeCache,
+            cachefile: `${containerPaths(3).acmeCache}/acme-v02.api.letsencrypt.org_directory`,
             email: "ops@example.com",
             hosts: ["registry.example.com", "cr.example.com"],
             directoryurl: "https://acme-v02.api.letsencrypt.org/directory",
@@ -50,6 +50,9 @@ test("acme: no certificate resources; the registry config orders one for every h
     const staging = await renderRegistry({ ...acme, acmeDirectory: "letsencrypt-staging", acmeEmail: undefined });
     const stagingTls = parse(staging.outputs.registryConfig).http.tls.letsencrypt;
     assert.equal(stagingTls.directoryurl, acmeDirectories["letsencrypt-staging"]);
+    // A cache folder per directory: moving from staging to production orders production certificates
+    // instead of serving the cached staging ones (autocert keys its cache by host name alone).
+    assert.equal(stagingTls.cachefile, `${containerPaths(3).acmeCache}/acme-staging-v02.api.letsencrypt.org_directory`);
     assert.equal("email" in stagingTls, false, "no contact address: no email key");
 });
 
@@ -80,7 +83,9 @@ test("acme with a private CA: the registry trusts it beside the system roots, cl
     const r = await renderRegistry({ ...acme, acmeDirectory: "https://ca.internal:9000/acme/acme/directory", acmeCaCertificates: privateCa, clients: [
         { name: "web1", host: "10.0.0.7", runtimes: ["docker", "containerd"], dockerLogin: "admin" },
     ], sshPrivateKey: pulumi.secret("KEY") });
-    assert.equal(parse(r.outputs.registryConfig).http.tls.letsencrypt.directoryurl, "https://ca.internal:9000/acme/acme/directory");
+    const letsencrypt = parse(r.outputs.registryConfig).http.tls.letsencrypt;
+    assert.equal(letsencrypt.directoryurl, "https://ca.internal:9000/acme/acme/directory");
+    assert.equal(letsencrypt.cachefile, `${containerPaths(3).acmeCache}/ca.internal_9000_acme_acme_directory`);
     const container = r.mocks.inputsOf("registry-container") as ContainerInputs;
     assert.ok(container.envs?.includes(`SSL_CERT_DIR=${containerPaths(3).acmeCaFolder}:/etc/ssl/certs`), `envs: ${container.envs}`);
     assert.equal(uploadedFiles(r).get(`${containerPaths(3).acmeCaFolder}/ca.crt`)?.content, privateCa);
@@ -115,6 +120,7 @@ test("acme refuses at preview: registry:2, IP addresses, wildcards, several inst
     };
     one({ image: "registry:2" }, 'tlsSource: "acme" is not allowed with Distribution 2.8', /TLS-SNI-01 challenge, which Let's Encrypt retired.*Use registry:3/);
     one({ hostnames: ["registry.example.com", "203.0.113.7"] }, 'hostnames[1]: "203.0.113.7" is not allowed', /DNS names only/);
+    one({ hostnames: ["registry"] }, 'hostnames[0]: "registry" is not allowed', /names need a dot.*server name component count invalid/);
     one({ hostnames: ["*.example.com"] }, 'hostnames[0]: "*.example.com" is not allowed', /wildcard certificate needs the DNS-01 challenge/);
     one({ instances: [{ name: "b", dockerHost: "ssh://b", hostname: "10.0.0.12" }] }, 'instances[0].hostname: "10.0.0.12" is not allowed', /DNS names only/);
     const two = [
