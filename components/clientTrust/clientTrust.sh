@@ -254,14 +254,21 @@ for address in ${LOGINS[@]+"${LOGINS[@]}"}; do
     warn "$login_as is already logged in to $address with other credentials; left as it is"
     continue
   fi
-  # With LOGIN_WAIT (an ACME registry ordering its first certificate) a failed login is tried
-  # again until the time is up; a refused password fails at once.
+  # With LOGIN_WAIT (an ACME registry ordering its first certificate) a login that fails while
+  # the registry starts or the CA validates (refused connection, TLS handshake timeout) is tried
+  # again until the time is up. A refused password fails at once, and so does TLS alert 80
+  # ("internal error"): the registry's order failed, and every further try after its one-minute
+  # pause would be another failed validation counted by the CA's rate limits.
   started=$SECONDS
   until out=$(printf '%s\n' "$password" | as_user "$login_as" docker login --username "$LOGIN_USER" --password-stdin "$address" 2>&1); do
-    if [ $((SECONDS - started)) -ge "$LOGIN_WAIT" ] || grep -qiE 'unauthorized|incorrect username or password' <<<"$out"; then
+    hint=""
+    if [ "$LOGIN_WAIT" -gt 0 ] && grep -qiE 'tls: internal error' <<<"$out"; then
+      hint=" (the registry has no certificate for this name: its ACME order failed; the registry's log says why)"
+    fi
+    if [ -n "$hint" ] || [ $((SECONDS - started)) -ge "$LOGIN_WAIT" ] || grep -qiE 'unauthorized|incorrect username or password' <<<"$out"; then
       waited=""
       if [ "$LOGIN_WAIT" -gt 0 ]; then waited=" after $((SECONDS - started)) s"; fi
-      fail "docker login $address as registry user $LOGIN_USER (for $login_as) failed$waited: $out"
+      fail "docker login $address as registry user $LOGIN_USER (for $login_as) failed$waited: $out$hint"
     fi
     sleep 3
   done

@@ -282,3 +282,57 @@ describe("tlsSource acme: the registry renews by itself, is healthy before it ha
         assert.deepEqual([now.id, now.startedAt, now.restartCount], [state.id, state.startedAt, 0], "the same process all along");
     });
 });
+
+describe("tlsSource acme: when the CA cannot validate, the client command fails at once with the reason", () => {
+    const unique = uniqueName("acmefail");
+    const name = `registry-${unique}.test`;
+    let users: TestUsers | undefined;
+    let sshd: Sshd | undefined;
+    let ca: AcmeTestCa | undefined;
+    let registry: AcmeRegistry | undefined;
+    let forwarder: Server | undefined;
+    let names: LoopbackNames | undefined;
+    let command: { create: string; delete: string; stdin: string } | undefined;
+
+    before(async () => {
+        const port = await freePort();
+        // The CA validates on a port where nothing listens, as when port 443 does not reach the registry.
+        ca = await startAcmeTestCa({ tlsPort: await freePort() });
+        users = await createTestUsers();
+        sshd = await startSshd();
+        registry = await acmeRegistry(unique, port, {
+            hostnames: [name],
+            acmeDirectory: ca.directoryUrl,
+            acmeCaCertificates: ca.rootPem + ca.apiCertificatePem,
+            sshPrivateKey: sshd.privateKey,
+            clients: [{ name: "node", host: "127.0.0.1", port: sshd.port, user: users.sudoUser, hostKey: sshd.hostKey, runtimes: ["docker"], dockerLogin: "ci" }],
+        });
+        command = registry.rendered.mocks.inputsOf("registry-client-node") as unknown as typeof command;
+        forwarder = await forwardIpv6Loopback(port);
+        names = await addLoopbackNames([name]);
+        await registry.start();
+    });
+
+    after(async () => {
+        if (command && sshd && users) await sshd.run(users.sudoUser, command.delete);
+        forwarder?.close();
+        await names?.remove();
+        await registry?.remove();
+        await ca?.stop();
+        await sshd?.stop();
+        await users?.remove();
+    });
+
+    test("a failed order ends the login wait at once, instead of ordering again every minute into the CA's failed-validation limit", async () => {
+        const started = Date.now();
+        const failed = await sshd!.run(users!.sudoUser, command!.create, command!.stdin);
+        assert.notEqual(failed.code, 0);
+        assert.match(failed.stderr, /tls: internal error \(the registry has no certificate for this name: its ACME order failed; the registry's log says why\)/);
+        assert.ok(Date.now() - started < 50_000, `it gave up after ${Date.now() - started} ms`);
+        // One attempt: autocert's first order fails its TLS-ALPN-01 validation, and a second order
+        // finds no other challenge type it could try.
+        assert.ok((await ca!.orderCount()) <= 2, `orders: ${await ca!.orderCount()}`);
+        assert.equal(await ca!.issuedCount(), 0);
+        assert.match(await containerLogs(registry!.inputs.name!), /no viable challenge type found/);
+    });
+});
