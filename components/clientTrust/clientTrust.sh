@@ -254,25 +254,30 @@ for address in ${LOGINS[@]+"${LOGINS[@]}"}; do
     warn "$login_as is already logged in to $address with other credentials; left as it is"
     continue
   fi
-  # With LOGIN_WAIT (an ACME registry ordering its first certificate) a login that fails while
-  # the registry starts or the CA validates (refused connection, TLS handshake timeout) is tried
-  # again until the time is up. A refused password fails at once, and so does TLS alert 80
-  # ("internal error"): the registry's order failed, and every further try after its one-minute
-  # pause would be another failed validation counted by the CA's rate limits.
+  # With LOGIN_WAIT (an ACME registry ordering its first certificate) a login that fails the way
+  # a starting registry or a CA still validating makes it fail (connection refused or reset, EOF,
+  # a TLS handshake or i/o timeout) is tried again until the time is up. Anything else fails at
+  # once: a refused password, an untrusted certificate, and TLS alert 80 ("internal error"), which
+  # means the registry's order failed: every try after its one-minute pause would be another
+  # failed validation counted by the CA's rate limits.
   started=$SECONDS
+  retried=0
   until out=$(printf '%s\n' "$password" | as_user "$login_as" docker login --username "$LOGIN_USER" --password-stdin "$address" 2>&1); do
+    if [ "$LOGIN_WAIT" -gt 0 ] && [ $((SECONDS - started)) -lt "$LOGIN_WAIT" ] &&
+      grep -qiE 'connection refused|connection reset|EOF|TLS handshake timeout|i/o timeout' <<<"$out"; then
+      retried=1
+      sleep 3
+      continue
+    fi
     hint=""
     if [ "$LOGIN_WAIT" -gt 0 ] && grep -qiE 'tls: internal error' <<<"$out"; then
       hint=" (the registry has no certificate for this name: its ACME order failed; the registry's log says why)"
     fi
-    if [ -n "$hint" ] || [ $((SECONDS - started)) -ge "$LOGIN_WAIT" ] || grep -qiE 'unauthorized|incorrect username or password' <<<"$out"; then
-      waited=""
-      if [ "$LOGIN_WAIT" -gt 0 ]; then waited=" after $((SECONDS - started)) s"; fi
-      fail "docker login $address as registry user $LOGIN_USER (for $login_as) failed$waited: $out$hint"
-    fi
-    sleep 3
+    waited=""
+    if [ "$retried" -eq 1 ]; then waited=" after $((SECONDS - started)) s"; fi
+    fail "docker login $address as registry user $LOGIN_USER (for $login_as) failed$waited: $out$hint"
   done
-  if [ $((SECONDS - started)) -ge 3 ]; then say "docker login $address: waited $((SECONDS - started)) s for the registry's certificate"; fi
+  if [ "$retried" -eq 1 ]; then say "docker login $address: waited $((SECONDS - started)) s for the registry's certificate"; fi
   keep "$entry"
   say "docker login $address: $login_as is logged in as $LOGIN_USER"
 done

@@ -34,3 +34,4 @@ export function forwardIpv6Loopback(port: number): Promise<Server> {
         server.listen(port, "::1", () => resolve(server));
     });
 }
+

@@ -17,7 +17,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { createServer as createHttpsServer, request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { ChildProcess } from "node:child_process";
 import { freshTempDir } from "../host/tempDirs";
@@ -32,6 +32,13 @@ export interface AcmeTestCaOptions {
     validitySeconds?: number;
     /** Let pebble's VA sleep 0-4 s before each validation as it does by default (a slow CA); default false (PEBBLE_VA_NOSLEEP=1). */
     slowValidation?: boolean;
+    /**
+     * Hold the directory's first answer back this long: a CA slower than a client's patience,
+     * deterministically. The directory URL then names an HTTPS front (the same certificate) that
+     * passes every request on to pebble; pebble answers with URLs on the host it was asked for,
+     * so the whole order goes through the front. Default: no front.
+     */
+    firstAnswerDelayMs?: number;
 }
 
 export interface AcmeTestCa {
@@ -86,9 +93,11 @@ export async function startAcmeTestCa(options: AcmeTestCaOptions): Promise<AcmeT
     const challLog = join(dir, "challtestsrv.log");
     let challtestsrv: ChildProcess | undefined;
     let pebble: ChildProcess | undefined;
+    let front: SlowFront | undefined;
     let stopping: Promise<void> | undefined;
     const stop = () =>
         (stopping ??= (async () => {
+            front?.close();
             if (pebble) await stopDaemon(pebble, 5_000);
             if (challtestsrv) await stopDaemon(challtestsrv, 5_000);
             await rm(dir, { recursive: true, force: true });
@@ -174,6 +183,10 @@ export async function startAcmeTestCa(options: AcmeTestCaOptions): Promise<AcmeT
             if (ready !== "port taken" || attempt === bindAttempts) throw new Error(`pebble did not serve ${directoryUrl}, attempt ${attempt}: ${ready}`);
         }
 
+        if (options.firstAnswerDelayMs !== undefined) {
+            front = await slowFront(new URL(directoryUrl), await readFile(apiKey, "utf8"), apiCertificatePem, options.firstAnswerDelayMs);
+            directoryUrl = `https://localhost:${front.port}/dir`;
+        }
         const count = async (pattern: RegExp) => [...(await readFile(pebbleLog, "utf8")).matchAll(pattern)].length;
         return {
             directoryUrl,
@@ -189,6 +202,58 @@ export async function startAcmeTestCa(options: AcmeTestCaOptions): Promise<AcmeT
         await stop();
         throw new Error(`acme test CA: ${e instanceof Error ? e.message : String(e)}\n${tail}`);
     }
+}
+
+interface SlowFront {
+    port: number;
+    close(): void;
+}
+
+/**
+ * An HTTPS server on a free loopback port, with pebble's API certificate, that passes every
+ * request on to `pebble` as it is (method, path, headers with Host, body) and every answer back,
+ * the first one `delayMs` late.
+ */
+async function slowFront(pebble: URL, key: string, cert: string, delayMs: number): Promise<SlowFront> {
+    let first = true;
+    const server = createHttpsServer({ key, cert }, (request, response) => {
+        const wait = first ? delayMs : 0;
+        first = false;
+        const body: Buffer[] = [];
+        request.on("data", (chunk: Buffer) => body.push(chunk));
+        request.on("end", () => {
+            const upstream = httpsRequest(
+                { host: "127.0.0.1", port: Number(pebble.port), servername: "localhost", method: request.method, path: request.url, headers: request.headers, ca: cert },
+                (answer) => {
+                    const parts: Buffer[] = [];
+                    answer.on("data", (chunk: Buffer) => parts.push(chunk));
+                    answer.on("end", () =>
+                        setTimeout(() => {
+                            response.writeHead(answer.statusCode ?? 502, answer.headers);
+                            response.end(Buffer.concat(parts));
+                        }, wait),
+                    );
+                },
+            );
+            upstream.on("error", (error) => {
+                response.writeHead(502);
+                response.end(String(error));
+            });
+            upstream.end(Buffer.concat(body));
+        });
+    });
+    const port = await distinctFreePorts(1, [Number(pebble.port)]).then(([p]) => p);
+    await new Promise<void>((resolve, reject) => {
+        server.on("error", reject);
+        server.listen(port, "127.0.0.1", () => resolve());
+    });
+    return {
+        port,
+        close: () => {
+            server.close();
+            server.closeAllConnections();
+        },
+    };
 }
 
 /** `n` free loopback TCP ports, all different, none of them in `taken` (ports handed out but not bound yet). */
