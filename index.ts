@@ -23,6 +23,8 @@ export const passwords = registry.passwords;
 export const htpasswd = registry.htpasswd;
 export const containerName = registry.containerName;
 export const dataVolumeName = registry.dataVolumeName;
+/** With tlsSource acme: the volume of the ACME account key and certificates (back it up with the data). */
+export const acmeVolumeName = registry.acmeVolumeName;
 /** Per listed instance: Docker host, own hostname, address (a load balancer's backend) and container name. */
 export const instances = registry.instances;
 /** Per client host: what was configured there (runtimes, files, login, last report). */

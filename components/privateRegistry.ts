@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PrivateRegistryArgs } from "./args";
-import { resolveSettings } from "./settings";
+import { certificateNames, resolveSettings } from "./settings";
 import { findWarnings, validateSettings } from "./validation";
 import { registryAddress } from "./shared/hostnames";
 import { registryConfigOutput } from "./registryConfig/resources";
@@ -66,6 +66,8 @@ export class PrivateRegistry extends pulumi.ComponentResource {
     public readonly containerName: pulumi.Output<string>;
     /** Name of the volume holding the registry's data; undefined with S3 storage. */
     public readonly dataVolumeName: pulumi.Output<string | undefined>;
+    /** With ACME: name of the volume holding the ACME account key and certificates (`<dataVolumeName>-acme`); else undefined. */
+    public readonly acmeVolumeName: pulumi.Output<string | undefined>;
     /** Per client host (by name): what was configured there. Empty without `clients`. */
     public readonly clients: pulumi.Output<Record<string, ClientTrustSummary>>;
     /** Per listed instance (by name): its Docker host and address. Empty for the single instance on `dockerHost`. */
@@ -85,8 +87,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         const addresses = [...sharedAddresses, ...instanceAddresses];
 
         // The certificate names every shared hostname, then each instance's own.
-        const certificateNames = [...endpoint.hostnames, ...deployment.instances.map((i) => i.hostname)];
-        const tlsMaterial = declareTls(name, args, settings.tls, certificateNames, this);
+        const tlsMaterial = declareTls(name, args, settings.tls, certificateNames(settings).map((n) => n.name), this);
         const credentials = generateCredentials(name, settings.credentials, this);
         const httpSecret = generateHttpSecret(name, this);
         const major = settings.version.major;
@@ -142,6 +143,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         this.registryConfig = registryConfig;
         this.containerName = declared[0].container.name;
         this.dataVolumeName = declared[0].volume ? declared[0].volume.name : pulumi.output(undefined);
+        this.acmeVolumeName = declared[0].acmeVolume ? declared[0].acmeVolume.name : pulumi.output(undefined);
         this.instances = pulumi
             .all(declared.map((d) => d.container.name))
             .apply((names) =>
@@ -174,6 +176,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
             registryConfig: this.registryConfig,
             containerName: this.containerName,
             dataVolumeName: this.dataVolumeName,
+            acmeVolumeName: this.acmeVolumeName,
             instances: this.instances,
             clients: this.clients,
         });

@@ -38,3 +38,17 @@ export function resolveSettings(name: string, args: PrivateRegistryArgs): Regist
         clientTrust: resolveClientTrust(args),
     };
 }
+
+/** A name the server certificate covers, with the setting that names it (for validation messages). */
+export interface CertificateName {
+    key: string;
+    name: string;
+}
+
+/** Every name the certificate covers: the shared hostnames, then each listed instance's own. */
+export function certificateNames(s: Pick<RegistrySettings, "endpoint" | "deployment">): CertificateName[] {
+    return [
+        ...s.endpoint.hostnames.map((name, i) => ({ key: `hostnames[${i}]`, name })),
+        ...s.deployment.instances.map((instance, i) => ({ key: `instances[${i}]${instance.name ? ` (${instance.name})` : ""}.hostname`, name: instance.hostname })),
+    ];
+}

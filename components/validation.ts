@@ -5,7 +5,7 @@ import { findDeploymentProblems, isImageReference } from "./instances/validation
 import { findStorageProblems } from "./instances/storageValidation";
 import { findRegistryConfigProblems } from "./registryConfig/validation";
 import { RegistryConfigError } from "./shared/problems";
-import type { RegistrySettings } from "./settings";
+import { certificateNames, RegistrySettings } from "./settings";
 import { findTlsProblems, findTlsWarnings, TlsContext } from "./tls/validation";
 import type { RegistryMajor } from "./version/args";
 import { findVersionProblems } from "./version/validation";
@@ -29,15 +29,11 @@ export function findProblems(s: RegistrySettings): string[] {
 
 /** What the certificate checks need from the other domains: every name it covers, with the setting that names it. */
 function tlsContext(s: RegistrySettings): TlsContext {
-    const instances = s.deployment.instances;
     return {
-        names: [
-            ...s.endpoint.hostnames.map((name, i) => ({ key: `hostnames[${i}]`, name })),
-            ...instances.map((instance, i) => ({ key: `instances[${i}].hostname`, name: instance.hostname })),
-        ],
+        names: certificateNames(s),
         port: s.endpoint.port,
         major: s.version.major,
-        instanceCount: Math.max(1, instances.length),
+        instanceCount: Math.max(1, s.deployment.instances.length),
     };
 }
 
@@ -46,7 +42,7 @@ function tlsContext(s: RegistrySettings): TlsContext {
  * the component logs them as warnings at preview.
  */
 export function findWarnings(s: RegistrySettings): string[] {
-    return [...findTlsWarnings(s.tls, { port: s.endpoint.port, bindAddress: s.deployment.bindAddress })];
+    return [...findTlsWarnings(s.tls, { port: s.endpoint.port, bindAddress: s.deployment.bindAddress, imageTag: s.version.tag })];
 }
 
 /** Settings that passed validation: the registry's major is known. */

@@ -24,8 +24,12 @@ export interface S3DriverConfig {
 interface TlsFilesConfig {
     certificate: string;
     key: string;
-    minimumtls: "tls1.2" | "tls1.3";
+    minimumtls: MinimumTls;
 }
+
+type MinimumTls = "tls1.2" | "tls1.3";
+/** TLS 1.2 and up, for either source: the Docker engine and containerd speak both. */
+const minimumTls: MinimumTls = "tls1.2";
 
 /**
  * `http.tls` with the built-in ACME client (3.x): `cachefile` is a folder despite its name
@@ -34,7 +38,7 @@ interface TlsFilesConfig {
  */
 interface TlsAcmeConfig {
     letsencrypt: { cachefile: string; email?: string; hosts: string[]; directoryurl: string };
-    minimumtls: "tls1.2" | "tls1.3";
+    minimumtls: MinimumTls;
 }
 
 /** Distribution 2.8's `redis` section (the client of the blob descriptor cache). */
@@ -184,11 +188,11 @@ export function buildRegistryConfig(input: RegistryConfigInput): DistributionCon
 /** Where the certificate comes from: the uploaded files, or the ACME CA with its cache on its own volume. */
 function tlsConfig(input: RegistryConfigInput): TlsFilesConfig | TlsAcmeConfig {
     const paths = containerPaths(input.major);
-    if (!input.acme) return { certificate: paths.certificate, key: paths.privateKey, minimumtls: "tls1.2" };
+    if (!input.acme) return { certificate: paths.certificate, key: paths.privateKey, minimumtls: minimumTls };
     const { hosts, email, directoryUrl, cacheFolder } = input.acme;
     return {
         letsencrypt: { cachefile: `${paths.acmeCache}/${cacheFolder}`, ...(email ? { email } : {}), hosts: [...hosts], directoryurl: directoryUrl },
-        minimumtls: "tls1.2",
+        minimumtls: minimumTls,
     };
 }
 

@@ -97,17 +97,23 @@ export type TlsSettings = typeof tlsDefaults & {
     providedCaCertificate: boolean;
     /** True when `acmeCaCertificates` was given. */
     providedAcmeCaCertificates: boolean;
+    /** False when `acmeCaCertificates` is known (not an Output) and holds no PEM certificate. */
+    acmeCaCertificatesLookLikePem: boolean;
 };
 
 export function resolveTls(args: TlsArgs): TlsSettings {
     const providedCertificate = isGiven(args.tlsCertificate);
+    const acmeCa = args.acmeCaCertificates;
     return {
         ...withDefaults(tlsDefaults, args),
-        source: args.tlsSource ?? (providedCertificate ? "provided" : "generated"),
+        // "" is Pulumi.yaml's "not set", as for every optional text.
+        acmeDirectory: args.acmeDirectory || tlsDefaults.acmeDirectory,
+        source: args.tlsSource || (providedCertificate ? "provided" : "generated"),
         providedCertificate,
         providedPrivateKey: isGiven(args.tlsPrivateKey),
         providedCaCertificate: isGiven(args.tlsCaCertificate),
-        providedAcmeCaCertificates: isGiven(args.acmeCaCertificates),
+        providedAcmeCaCertificates: isGiven(acmeCa),
+        acmeCaCertificatesLookLikePem: typeof acmeCa !== "string" || acmeCa === "" || acmeCa.includes("-----BEGIN CERTIFICATE-----"),
     };
 }
 

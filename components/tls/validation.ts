@@ -15,9 +15,15 @@ export interface TlsContext {
     instanceCount: number;
 }
 
+/**
+ * Top-level domains reserved for tests, examples and local networks (RFC 2606, 6761, 6762, 8375,
+ * ICANN's .internal): no public CA issues for them.
+ */
+const privateTopLevelDomains = ["test", "example", "invalid", "localhost", "local", "internal", "lan", "home.arpa"];
+
 const knownDirectories = Object.keys(acmeDirectories).join(", ");
 // A mailbox as ACME accounts take it (mailto:), without spaces, commas or a display name.
-const emailAddress = /^[^\s@,<>"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+const emailAddress = /^[^\s@,<>":]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
 /**
  * Problems of the certificate settings: the source and what it needs (a provided certificate its
@@ -66,7 +72,7 @@ function findProvidedProblems(s: TlsSettings, problems: Problems): void {
     if (!s.providedCertificate) {
         problems.add("tlsCertificate: is not set but tlsSource is provided; set tlsCertificate and tlsPrivateKey as secrets");
     } else if (!s.providedPrivateKey) {
-        problems.add("tlsCertificate: is set but tlsPrivateKey is not; a provided certificate needs its private key (set both as secrets, or neither to generate a CA)");
+        problems.add("tlsCertificate: is set but tlsPrivateKey is not; a provided certificate needs its private key (set both as secrets)");
     }
 }
 
@@ -129,7 +135,18 @@ function findAcmeProblems(s: TlsSettings, context: TlsContext, problems: Problem
         problems.bad("acmeDirectory", s.acmeDirectory, `expected ${knownDirectories}, or the https URL of an ACME directory (e.g. https://ca.example.com/acme/acme/directory)`);
     }
     if (s.acmeEmail !== "" && !emailAddress.test(s.acmeEmail)) {
-        problems.bad("acmeEmail", s.acmeEmail, "expected one email address such as ops@example.com, or empty for none");
+        problems.bad("acmeEmail", s.acmeEmail, "expected one email address such as ops@example.com (without mailto:), or empty for none");
+    }
+    if (!s.acmeCaCertificatesLookLikePem) {
+        problems.add("acmeCaCertificates: holds no PEM certificate; expected the private ACME CA's certificates, each from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----");
+    }
+    if (Object.hasOwn(acmeDirectories, s.acmeDirectory)) {
+        for (const { key, name } of context.names) {
+            const domain = typeof name === "string" ? privateTopLevelDomains.find((tld) => name.toLowerCase().endsWith(`.${tld}`)) : undefined;
+            if (domain) {
+                problems.bad(key, name, `with acmeDirectory ${s.acmeDirectory}: Let's Encrypt issues for public domains only, never under .${domain}; use a public name, or a private ACME CA's directory`);
+            }
+        }
     }
 }
 
@@ -147,11 +164,16 @@ function isHttpsUrl(value: string): boolean {
  * Warnings, not errors: settings that deploy but may not do what the user expects. ACME's
  * TLS-ALPN-01 challenge connects to port 443 of each name; another port, or a loopback-only
  * bindAddress, works only behind a forward. Let's Encrypt's staging certificates chain to roots
- * no client trusts.
+ * no client trusts. Distribution 3.0 orders short-lived certificates anew on every connection.
  */
-export function findTlsWarnings(s: TlsSettings, context: Pick<TlsContext, "port"> & { bindAddress: string }): string[] {
+export function findTlsWarnings(s: TlsSettings, context: Pick<TlsContext, "port"> & { bindAddress: string; imageTag: string | undefined }): string[] {
     if (s.source !== "acme") return [];
     const warnings: string[] = [];
+    if (context.imageTag !== undefined && /^v?3\.0(\.|-|$)/.test(context.imageTag)) {
+        warnings.push(
+            `image: tag ${context.imageTag} with tlsSource acme: Distribution 3.0 renews 30 days before expiry whatever the lifetime, so a CA issuing shorter certificates (step-ca: 24 hours) gets a new order on every connection; use 3.1 or later, which renews after two thirds of the lifetime`,
+        );
+    }
     if (/^127\.|^::1$/.test(context.bindAddress)) {
         warnings.push(
             `bindAddress: ${context.bindAddress} with tlsSource acme: the registry is published on loopback only, so the ACME CA reaches it only through a forward on this host (e.g. a TLS passthrough proxy on port 443); set bindAddress to 0.0.0.0 to publish it`,

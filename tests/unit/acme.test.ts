@@ -60,6 +60,7 @@ test("acme: the account key and certificates live on a volume of their own, kept
     const r = await renderRegistry(acme);
     const container = r.mocks.inputsOf("registry-container") as ContainerInputs;
     assert.equal(r.mocks.inputsOf("registry-acme").name, "registry-data-acme");
+    assert.equal(r.outputs.acmeVolumeName, "registry-data-acme", "an output, to back it up");
     assert.deepEqual(container.volumes, [
         { volumeName: "registry-data", containerPath: "/var/lib/registry" },
         { volumeName: "registry-data-acme", containerPath: containerPaths(3).acmeCache },
@@ -71,6 +72,7 @@ test("acme: the account key and certificates live on a volume of their own, kept
     assert.equal(dropped.options.find((o) => o.name === "registry-acme")!.retainOnDelete, false);
 
     const s3 = await renderRegistry({ ...acme, storage: "s3", s3: { bucket: "images" } });
+    assert.deepEqual([s3.outputs.dataVolumeName, s3.outputs.acmeVolumeName], [undefined, "registry-data-acme"]);
     assert.deepEqual((s3.mocks.inputsOf("registry-container") as ContainerInputs).volumes, [
         { volumeName: "registry-data-acme", containerPath: containerPaths(3).acmeCache },
     ]);
@@ -122,7 +124,7 @@ test("acme refuses at preview: registry:2, IP addresses, wildcards, several inst
     one({ hostnames: ["registry.example.com", "203.0.113.7"] }, 'hostnames[1]: "203.0.113.7" is not allowed', /DNS names only/);
     one({ hostnames: ["registry"] }, 'hostnames[0]: "registry" is not allowed', /names need a dot.*server name component count invalid/);
     one({ hostnames: ["*.example.com"] }, 'hostnames[0]: "*.example.com" is not allowed', /wildcard certificate needs the DNS-01 challenge/);
-    one({ instances: [{ name: "b", dockerHost: "ssh://b", hostname: "10.0.0.12" }] }, 'instances[0].hostname: "10.0.0.12" is not allowed', /DNS names only/);
+    one({ instances: [{ name: "b", dockerHost: "ssh://b", hostname: "10.0.0.12" }] }, 'instances[0] (b).hostname: "10.0.0.12" is not allowed', /DNS names only/);
     const two = [
         { name: "a", dockerHost: "ssh://a", hostname: "a.example.com" },
         { name: "b", dockerHost: "ssh://b", hostname: "b.example.com" },
@@ -134,6 +136,12 @@ test("acme refuses at preview: registry:2, IP addresses, wildcards, several inst
     one({ acmeDirectory: "http://ca.internal/directory" }, 'acmeDirectory: "http://ca.internal/directory" is not allowed', /letsencrypt, letsencrypt-staging, or the https URL/);
     one({ acmeDirectory: "staging" }, 'acmeDirectory: "staging" is not allowed', /letsencrypt-staging/);
     one({ acmeEmail: "ops at example" }, 'acmeEmail: "ops at example" is not allowed', /one email address/);
+    one({ acmeEmail: "mailto:ops@example.com" }, 'acmeEmail: "mailto:ops@example.com" is not allowed', /without mailto:/);
+    one({ acmeCaCertificates: "/etc/ssl/step-ca-root.crt" }, "acmeCaCertificates: holds no PEM certificate", /BEGIN CERTIFICATE/);
+    one({ hostnames: ["registry.lab.internal"] }, 'hostnames[0]: "registry.lab.internal" is not allowed', /Let's Encrypt issues for public domains only, never under \.internal/);
+    one({ hostnames: ["cr.example.com", "registry.test"], acmeDirectory: "letsencrypt-staging" }, 'hostnames[1]: "registry.test" is not allowed', /never under \.test/);
+    assert.deepEqual(problemsOf({ hostnames: ["registry.lab.internal"], acmeDirectory: "https://ca.lab.internal/acme/acme/directory", acmeCaCertificates: privateCa }), [], "a private CA may issue for them");
+    assert.deepEqual(problemsOf({ tlsSource: "" as "acme", acmeEmail: undefined, acmeDirectory: "" }), [], '"" means not set: the generated CA, Let\'s Encrypt');
     one({ tlsSource: "letsencrypt" as "acme" }, 'tlsSource: "letsencrypt" is not allowed', /generated, provided, acme/);
     one({ tlsSource: "generated" }, "acmeEmail: is set but tlsSource is generated", /only applies with tlsSource acme/);
     one({ tlsSource: undefined, acmeEmail: undefined, acmeCaCertificates: privateCa }, "acmeCaCertificates: is set but tlsSource is generated", /acme/);
@@ -150,6 +158,9 @@ test("acme warns at preview when the port is not 443 or only on loopback, and wh
     assert.match(loopback, /^bindAddress: 127\.0\.0\.1 with tlsSource acme: .*loopback only.*set bindAddress to 0\.0\.0\.0/);
     const [port] = warningsOf({ port: 5000 });
     assert.match(port, /^port: 5000 with tlsSource acme: .*TLS-ALPN-01 challenge on port 443.*port forward.*Set port to 443/);
+    const [old] = warningsOf({ image: "registry:3.0.0" });
+    assert.match(old, /^image: tag 3\.0\.0 with tlsSource acme: Distribution 3\.0 renews 30 days before expiry.*use 3\.1 or later/);
+    assert.deepEqual(warningsOf({ image: "registry:3.1" }), []);
     const [staging] = warningsOf({ acmeDirectory: "letsencrypt-staging" });
     assert.match(staging, /^acmeDirectory: letsencrypt-staging issues certificates no client trusts.*acmeCaCertificates/);
     assert.deepEqual(warningsOf({ acmeDirectory: "letsencrypt-staging", acmeCaCertificates: privateCa }), []);

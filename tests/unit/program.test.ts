@@ -76,11 +76,12 @@ test("Pulumi.dev.yaml: a laptop registry on localhost:5000 whose settings pass v
 
 test("the program turns stack config into the component and exports what users need", async () => {
     assert.deepEqual(Object.keys(program).filter((k) => k !== "default").sort(), [
-        "address", "addresses", "caCertificatePem", "clientCaRequired", "clients", "containerName", "dataVolumeName", "htpasswd", "instances", "passwords",
+        "acmeVolumeName", "address", "addresses", "caCertificatePem", "clientCaRequired", "clients", "containerName", "dataVolumeName", "htpasswd", "instances", "passwords",
         "tlsSource", "url", "userNames",
     ]);
     assert.equal(await valueOf(program.tlsSource), "generated");
     assert.equal(await valueOf(program.clientCaRequired), true, "clients install the generated CA");
+    assert.equal(await valueOf(program.acmeVolumeName), undefined, "no ACME, no cache volume");
     assert.deepEqual(await valueOf(program.instances), {}, "no instances listed: the single registry on dockerHost");
     assert.equal(await valueOf(program.address), "localhost:5000");
     assert.equal(await valueOf(program.url), "https://localhost:5000");

@@ -29,6 +29,8 @@ export interface RenderedRegistry {
         containerName: string;
         /** Undefined with S3 storage. */
         dataVolumeName: string | undefined;
+        /** Only with ACME. */
+        acmeVolumeName: string | undefined;
         instances: Record<string, import("../../../components").RegistryInstanceSummary>;
     };
     registry: import("../../../components").PrivateRegistry;
@@ -75,6 +77,7 @@ export async function renderRegistry(
         registryConfig: await valueOf(registry.registryConfig),
         containerName: await valueOf(registry.containerName),
         dataVolumeName: await valueOf(registry.dataVolumeName),
+        acmeVolumeName: await valueOf(registry.acmeVolumeName),
         instances: await valueOf(registry.instances),
     };
     return { mocks, options, outputs, registry };
