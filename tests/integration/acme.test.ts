@@ -11,7 +11,6 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, readFile, rm } from "node:fs/promises";
-import { Server } from "node:net";
 import { connect, PeerCertificate } from "node:tls";
 import { join } from "node:path";
 import { PrivateRegistryArgs } from "../../components";
@@ -26,8 +25,8 @@ import { forwardIpv6Loopback, freePort } from "../kit/host/net";
 import { runProcess } from "../kit/host/process";
 import { addLoopbackNames, LoopbackNames } from "../kit/host/loopbackNames";
 import { startSshd, Sshd } from "../kit/services/sshd";
-import { startAcmeTestCa, AcmeTestCa } from "../kit/services/acmeCa";
-import { createTestUsers, TestUsers } from "../kit/host/testUsers";
+import { startAcmeTestCa, AcmeTestCa, AcmeTestCaOptions } from "../kit/services/acmeCa";
+import { createTestUsers } from "../kit/host/testUsers";
 import { uniqueName } from "../kit/host/owner";
 import { freshTempDir } from "../kit/host/tempDirs";
 
@@ -93,21 +92,75 @@ async function acmeRegistry(unique: string, port: number, args: Omit<PrivateRegi
     };
 }
 
+/**
+ * An ACME registry with one client host: the CA, a sudo user reached over a real sshd (the
+ * component's client command logs its Docker in as `ci`), the registry reached by a name that
+ * resolves to ::1 only. Not started: tests start it when they need it.
+ */
+interface ClientFixture {
+    ca: AcmeTestCa;
+    registry: AcmeRegistry;
+    sshd: Sshd;
+    user: string;
+    /** `<name>:<port>`, as clients use it. */
+    address: string;
+    /** The name in /etc/hosts; `trust` adds a CA for it to this machine's Docker. */
+    names: LoopbackNames;
+    /** The component's command for the client host. */
+    command: { create: string; delete: string; stdin: string };
+    /** Runs the delete command, then removes everything above. */
+    remove(): Promise<void>;
+}
+
+async function clientFixture(unique: string, name: string, port: number, caOptions: AcmeTestCaOptions, args: Partial<PrivateRegistryArgs> = {}): Promise<ClientFixture> {
+    const undo: (() => Promise<unknown> | void)[] = [];
+    const remove = async () => {
+        for (const step of undo.reverse()) await step();
+    };
+    try {
+        const ca = await startAcmeTestCa(caOptions);
+        undo.push(() => ca.stop());
+        const users = await createTestUsers();
+        undo.push(() => users.remove());
+        const sshd = await startSshd();
+        undo.push(() => sshd.stop());
+        const registry = await acmeRegistry(unique, port, {
+            hostnames: [name],
+            acmeDirectory: ca.directoryUrl,
+            // A private ACME CA: the registry needs its API's certificate, the clients its root.
+            acmeCaCertificates: ca.rootPem + ca.apiCertificatePem,
+            sshPrivateKey: sshd.privateKey,
+            clients: [{ name: "node", host: "127.0.0.1", port: sshd.port, user: users.sudoUser, hostKey: sshd.hostKey, runtimes: ["docker"], dockerLogin: "ci" }],
+            ...args,
+        });
+        undo.push(() => registry.remove());
+        const forwarder = await forwardIpv6Loopback(port);
+        undo.push(() => void forwarder.close());
+        const names = await addLoopbackNames([name]);
+        undo.push(() => names.remove());
+        const command = registry.rendered.mocks.inputsOf("registry-client-node") as unknown as ClientFixture["command"];
+        undo.push(() => sshd.run(users.sudoUser, command.delete));
+        return { ca, registry, sshd, user: users.sudoUser, address: registry.rendered.outputs.address, names, command, remove };
+    } catch (e) {
+        await remove();
+        throw e;
+    }
+}
+
 describe("tlsSource acme: Distribution 3.1.2 gets its certificate from an ACME CA (pebble), and clients use it", () => {
     const unique = uniqueName("acme");
     const name = `registry-${unique}.test`;
-    let users: TestUsers | undefined;
-    let sshd: Sshd | undefined;
+    let fixture: ClientFixture | undefined;
     let ca: AcmeTestCa | undefined;
     let registry: AcmeRegistry | undefined;
-    let forwarder: Server | undefined;
-    let names: LoopbackNames | undefined;
+    let sshd: Sshd | undefined;
+    let user: string;
     let work: string | undefined;
     let directoryUrl: string;
     let port: number;
     let address: string;
     let ref: string;
-    let command: { create: string; delete: string; stdin: string };
+    let command: ClientFixture["command"];
     /** The docker CLI with a config folder of its own, so the tests' logins stay out of root's. */
     const docker = () => new Docker(join(work!, "docker"));
 
@@ -115,23 +168,9 @@ describe("tlsSource acme: Distribution 3.1.2 gets its certificate from an ACME C
         port = await freePort();
         // A CA slower than Docker's patience: the first order takes 15 s more than it would, and
         // Docker gives a TLS handshake (the login's, waiting for the certificate) 10 s.
-        ca = await startAcmeTestCa({ tlsPort: port, firstAnswerDelayMs: 15_000 });
+        fixture = await clientFixture(unique, name, port, { tlsPort: port, firstAnswerDelayMs: 15_000 }, { acmeEmail: "ops@example.test" });
+        ({ ca, registry, sshd, user, address, command } = fixture);
         directoryUrl = ca.directoryUrl;
-        users = await createTestUsers();
-        sshd = await startSshd();
-        registry = await acmeRegistry(unique, port, {
-            hostnames: [name],
-            acmeDirectory: directoryUrl,
-            acmeEmail: "ops@example.test",
-            // A private ACME CA: the registry needs its API's certificate, the clients its root.
-            acmeCaCertificates: ca.rootPem + ca.apiCertificatePem,
-            sshPrivateKey: sshd.privateKey,
-            clients: [{ name: "node", host: "127.0.0.1", port: sshd.port, user: users.sudoUser, hostKey: sshd.hostKey, runtimes: ["docker"], dockerLogin: "ci" }],
-        });
-        address = registry.rendered.outputs.address;
-        command = registry.rendered.mocks.inputsOf("registry-client-node") as unknown as typeof command;
-        forwarder = await forwardIpv6Loopback(port);
-        names = await addLoopbackNames([name]);
         work = await freshTempDir("acme-test-");
         await mkdir(join(work, "rootfs/bin"), { recursive: true });
         await copyFile("/bin/busybox", join(work, "rootfs/bin/busybox"));
@@ -141,14 +180,10 @@ describe("tlsSource acme: Distribution 3.1.2 gets its certificate from an ACME C
     });
 
     after(async () => {
-        if (command && sshd && users) await sshd.run(users.sudoUser, command.delete);
-        forwarder?.close();
-        await names?.remove();
+        // The directory test replaces the registry: remove the one running now, then the rest.
         await registry?.remove();
+        await fixture?.remove();
         if (ref) await hostDocker.run(["rmi", "-f", ref]);
-        await ca?.stop();
-        await sshd?.stop();
-        await users?.remove();
         if (work) await rm(work, { recursive: true, force: true });
     });
 
@@ -160,11 +195,11 @@ describe("tlsSource acme: Distribution 3.1.2 gets its certificate from an ACME C
 
         // The login is the first connection; the order takes longer than Docker's TLS handshake
         // timeout, so the first login fails, and the next ones wait for the same order.
-        const created = await sshd!.run(users!.sudoUser, command.create, command.stdin);
+        const created = await sshd!.run(user, command.create, command.stdin);
         assert.equal(created.code, 0, created.stderr);
         const waited = new RegExp(`docker login ${address.replace(/\./g, "\\.")}: waited (\\d+) s for the registry's certificate`).exec(created.stdout);
         assert.ok(waited && Number(waited[1]) >= 10, created.stdout);
-        assert.match(created.stdout, new RegExp(`docker login ${address.replace(/\./g, "\\.")}: ${users!.sudoUser} is logged in as ci`));
+        assert.match(created.stdout, new RegExp(`docker login ${address.replace(/\./g, "\\.")}: ${user} is logged in as ci`));
         assert.equal(await ca!.orderCount(), 1, "one order, however many logins waited for it");
         // The private ACME CA's certificates, installed for the clients.
         assert.equal(await readFile(`/etc/docker/certs.d/${address}/ca.crt`, "utf8"), ca!.rootPem + ca!.apiCertificatePem);
@@ -175,7 +210,7 @@ describe("tlsSource acme: Distribution 3.1.2 gets its certificate from an ACME C
 
     test("a refused password fails the client command at once, without waiting", async () => {
         const started = Date.now();
-        const refused = await sshd!.run(users!.sudoUser, command.create, "not-the-password\n");
+        const refused = await sshd!.run(user, command.create, "not-the-password\n");
         assert.notEqual(refused.code, 0);
         assert.match(refused.stderr, /docker login .* failed: .*(unauthorized|incorrect username or password)/i);
         assert.ok(Date.now() - started < 60_000, `it gave up after ${Date.now() - started} ms`);
@@ -183,14 +218,14 @@ describe("tlsSource acme: Distribution 3.1.2 gets its certificate from an ACME C
 
     test("docker login, push and pull work with only pebble's root trusted", async () => {
         // The client command's trust removed (its delete), then only the root in certs.d.
-        const removed = await sshd!.run(users!.sudoUser, command.delete);
+        const removed = await sshd!.run(user, command.delete);
         assert.equal(removed.code, 0, removed.stderr);
         assert.equal(existsSync(`/etc/docker/certs.d/${address}`), false);
         const untrusted = await docker().run(["login", "--username", "admin", "--password-stdin", address], registry!.rendered.outputs.passwords.admin);
         assert.notEqual(untrusted.code, 0);
         assert.match(untrusted.stderr, /x509: certificate signed by unknown authority/);
 
-        await names!.trust(address, ca!.rootPem);
+        await fixture!.names.trust(address, ca!.rootPem);
         await docker().login(address, "admin", registry!.rendered.outputs.passwords.admin);
         for (const step of [["push", ref], ["rmi", ref], ["pull", ref], ["run", "--rm", ref, "/bin/busybox", "true"]]) {
             const result = await docker().run(step);
@@ -291,54 +326,30 @@ describe("tlsSource acme: the registry renews by itself, is healthy before it ha
 
 describe("tlsSource acme: when the CA cannot validate, the client command fails at once with the reason", () => {
     const unique = uniqueName("acmefail");
-    const name = `registry-${unique}.test`;
-    let users: TestUsers | undefined;
-    let sshd: Sshd | undefined;
-    let ca: AcmeTestCa | undefined;
-    let registry: AcmeRegistry | undefined;
-    let forwarder: Server | undefined;
-    let names: LoopbackNames | undefined;
-    let command: { create: string; delete: string; stdin: string } | undefined;
+    let fixture: ClientFixture | undefined;
 
     before(async () => {
         const port = await freePort();
         // The CA validates on a port where nothing listens, as when port 443 does not reach the registry.
-        ca = await startAcmeTestCa({ tlsPort: await freePort() });
-        users = await createTestUsers();
-        sshd = await startSshd();
-        registry = await acmeRegistry(unique, port, {
-            hostnames: [name],
-            acmeDirectory: ca.directoryUrl,
-            acmeCaCertificates: ca.rootPem + ca.apiCertificatePem,
-            sshPrivateKey: sshd.privateKey,
-            clients: [{ name: "node", host: "127.0.0.1", port: sshd.port, user: users.sudoUser, hostKey: sshd.hostKey, runtimes: ["docker"], dockerLogin: "ci" }],
-        });
-        command = registry.rendered.mocks.inputsOf("registry-client-node") as unknown as typeof command;
-        forwarder = await forwardIpv6Loopback(port);
-        names = await addLoopbackNames([name]);
-        await registry.start();
+        fixture = await clientFixture(unique, `registry-${unique}.test`, port, { tlsPort: await freePort() });
+        await fixture.registry.start();
     });
 
     after(async () => {
-        if (command && sshd && users) await sshd.run(users.sudoUser, command.delete);
-        forwarder?.close();
-        await names?.remove();
-        await registry?.remove();
-        await ca?.stop();
-        await sshd?.stop();
-        await users?.remove();
+        await fixture?.remove();
     });
 
     test("a failed order ends the login wait at once, instead of ordering again every minute into the CA's failed-validation limit", async () => {
         const started = Date.now();
-        const failed = await sshd!.run(users!.sudoUser, command!.create, command!.stdin);
+        const { sshd, user, command, ca, registry } = fixture!;
+        const failed = await sshd.run(user, command.create, command.stdin);
         assert.notEqual(failed.code, 0);
         assert.match(failed.stderr, /tls: internal error \(the registry has no certificate for this name: its ACME order failed; the registry's log says why\)/);
         assert.ok(Date.now() - started < 50_000, `it gave up after ${Date.now() - started} ms`);
         // One attempt: autocert's first order fails its TLS-ALPN-01 validation, and a second order
         // finds no other challenge type it could try.
-        assert.ok((await ca!.orderCount()) <= 2, `orders: ${await ca!.orderCount()}`);
-        assert.equal(await ca!.issuedCount(), 0);
-        assert.match(await containerLogs(registry!.inputs.name!), /no viable challenge type found/);
+        assert.ok((await ca.orderCount()) <= 2, `orders: ${await ca.orderCount()}`);
+        assert.equal(await ca.issuedCount(), 0);
+        assert.match(await containerLogs(registry.inputs.name!), /no viable challenge type found/);
     });
 });
