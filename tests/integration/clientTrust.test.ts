@@ -340,7 +340,7 @@ describe("client trust scripts over a real sshd, into a host root", () => {
     test("a stack moving from its generated CA to Let's Encrypt (acme): the CA files go, containerd's hosts.toml stays without one", async () => {
         const client = { name: "both", host: "127.0.0.1", port: sshd.port, runtimes: ["docker", "containerd"] as ("docker" | "containerd")[] };
         const commandFor = (args: Partial<PrivateRegistryArgs>) =>
-            renderRegistry({ hostnames: ["registry.test"], port: 443, sshPrivateKey: sshd.privateKey, clients: [client], ...args }).then(
+            renderRegistry({ hostnames: ["registry.example.com"], port: 443, sshPrivateKey: sshd.privateKey, clients: [client], ...args }).then(
                 (r) => r.mocks.inputsOf("registry-client-both") as unknown as Command,
             );
         const generated = await commandFor({});
@@ -348,16 +348,26 @@ describe("client trust scripts over a real sshd, into a host root", () => {
         const root = await newRoot();
         const before = await snapshot(root);
         assert.equal((await sshd.run("root", reroot(generated.create, root))).code, 0);
-        assert.ok(existsSync(join(root, "etc/docker/certs.d/registry.test/ca.crt")));
+        assert.ok(existsSync(join(root, "etc/docker/certs.d/registry.example.com/ca.crt")));
 
         const moved = await sshd.run("root", reroot(acme.create, root));
         assert.equal(moved.code, 0, moved.stderr);
-        assert.match(moved.stdout, /removed \/etc\/docker\/certs\.d\/registry\.test\/ca\.crt/);
-        assert.match(moved.stdout, /removed \/etc\/containerd\/certs\.d\/registry\.test\/ca\.crt/);
-        assert.equal(existsSync(join(root, "etc/docker/certs.d/registry.test")), false, "no CA for a publicly trusted certificate");
-        const toml = await readFile(join(root, "etc/containerd/certs.d/registry.test/hosts.toml"), "utf8");
-        assert.match(toml, /^server = "https:\/\/registry\.test"$/m);
+        assert.match(moved.stdout, /removed \/etc\/docker\/certs\.d\/registry\.example\.com\/ca\.crt/);
+        assert.match(moved.stdout, /removed \/etc\/containerd\/certs\.d\/registry\.example\.com\/ca\.crt/);
+        assert.equal(existsSync(join(root, "etc/docker/certs.d/registry.example.com")), false, "no CA for a publicly trusted certificate");
+        const toml = await readFile(join(root, "etc/containerd/certs.d/registry.example.com/hosts.toml"), "utf8");
+        assert.match(toml, /^server = "https:\/\/registry\.example\.com"$/m);
         assert.doesNotMatch(toml, /\bca =/);
+        assert.equal((await sshd.run("root", reroot(acme.delete, root))).code, 0);
+        assert.deepEqual(await snapshot(root), before);
+
+        // What `pulumi up` runs, since the changed CA replaces the command: the old delete, then the new create.
+        assert.equal((await sshd.run("root", reroot(generated.create, root))).code, 0);
+        assert.equal((await sshd.run("root", reroot(generated.delete, root))).code, 0);
+        const replaced = await sshd.run("root", reroot(acme.create, root));
+        assert.equal(replaced.code, 0, replaced.stderr);
+        assert.equal(existsSync(join(root, "etc/docker/certs.d/registry.example.com")), false);
+        assert.doesNotMatch(await readFile(join(root, "etc/containerd/certs.d/registry.example.com/hosts.toml"), "utf8"), /\bca =/);
         assert.equal((await sshd.run("root", reroot(acme.delete, root))).code, 0);
         assert.deepEqual(await snapshot(root), before);
     });
