@@ -97,7 +97,27 @@ function findAcmeProblems(s: TlsSettings, context: TlsContext, problems: Problem
             'tlsSource: "acme" is not allowed with Distribution 2.8 (registry:2); its ACME client only knows the TLS-SNI-01 challenge, which Let\'s Encrypt retired in 2019. Use registry:3, or tlsSource generated or provided',
         );
     }
-    for (const { key, name } of context.names) {
+    findAcmeNameProblems(s, context.names, problems);
+    if (context.instanceCount > 1) {
+        problems.add(
+            `instances: ${context.instanceCount} instances cannot share tlsSource acme: each would order its own certificate for the shared name, and the CA's challenge reaches only one of them. ` +
+                "Use tlsSource provided with a certificate for all of them (e.g. from your load balancer's or DNS-01 tooling), or a single instance",
+        );
+    }
+    if (!Object.hasOwn(acmeDirectories, s.acmeDirectory) && !isHttpsUrl(s.acmeDirectory)) {
+        problems.bad("acmeDirectory", s.acmeDirectory, `expected ${knownDirectories}, or the https URL of an ACME directory (e.g. https://ca.example.com/acme/acme/directory)`);
+    }
+    if (s.acmeEmail !== "" && !emailAddress.test(s.acmeEmail)) {
+        problems.bad("acmeEmail", s.acmeEmail, "expected one email address such as ops@example.com (without mailto:), or empty for none");
+    }
+    if (!s.acmeCaCertificatesLookLikePem) {
+        problems.add("acmeCaCertificates: holds no PEM certificate; expected the private ACME CA's certificates, each from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----");
+    }
+}
+
+/** The names an ACME CA can issue for over TLS-ALPN-01: DNS names with a dot, no wildcard; with Let's Encrypt, public ones. */
+function findAcmeNameProblems(s: TlsSettings, names: TlsContext["names"], problems: Problems): void {
+    for (const { key, name } of names) {
         if (typeof name !== "string") continue;
         if (isIpAddress(name)) {
             problems.add(
@@ -125,27 +145,11 @@ function findAcmeProblems(s: TlsSettings, context: TlsContext, problems: Problem
             );
         }
     }
-    if (context.instanceCount > 1) {
-        problems.add(
-            `instances: ${context.instanceCount} instances cannot share tlsSource acme: each would order its own certificate for the shared name, and the CA's challenge reaches only one of them. ` +
-                "Use tlsSource provided with a certificate for all of them (e.g. from your load balancer's or DNS-01 tooling), or a single instance",
-        );
-    }
-    if (!Object.hasOwn(acmeDirectories, s.acmeDirectory) && !isHttpsUrl(s.acmeDirectory)) {
-        problems.bad("acmeDirectory", s.acmeDirectory, `expected ${knownDirectories}, or the https URL of an ACME directory (e.g. https://ca.example.com/acme/acme/directory)`);
-    }
-    if (s.acmeEmail !== "" && !emailAddress.test(s.acmeEmail)) {
-        problems.bad("acmeEmail", s.acmeEmail, "expected one email address such as ops@example.com (without mailto:), or empty for none");
-    }
-    if (!s.acmeCaCertificatesLookLikePem) {
-        problems.add("acmeCaCertificates: holds no PEM certificate; expected the private ACME CA's certificates, each from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----");
-    }
-    if (Object.hasOwn(acmeDirectories, s.acmeDirectory)) {
-        for (const { key, name } of context.names) {
-            const domain = typeof name === "string" ? privateTopLevelDomains.find((tld) => name.toLowerCase().endsWith(`.${tld}`)) : undefined;
-            if (domain) {
-                problems.bad(key, name, `with acmeDirectory ${s.acmeDirectory}: Let's Encrypt issues for public domains only, never under .${domain}; use a public name, or a private ACME CA's directory`);
-            }
+    if (!Object.hasOwn(acmeDirectories, s.acmeDirectory)) return;
+    for (const { key, name } of names) {
+        const domain = typeof name === "string" ? privateTopLevelDomains.find((tld) => name.toLowerCase().endsWith(`.${tld}`)) : undefined;
+        if (domain) {
+            problems.bad(key, name, `with acmeDirectory ${s.acmeDirectory}: Let's Encrypt issues for public domains only, never under .${domain}; use a public name, or a private ACME CA's directory`);
         }
     }
 }
