@@ -1,4 +1,5 @@
 import type { PrivateRegistryArgs } from "./args";
+import type { CertificateName } from "./shared/hostnames";
 import { ClientTrustSettings, resolveClientTrust } from "./clientTrust/args";
 import { CredentialsSettings, resolveCredentials } from "./credentials/args";
 import { EndpointSettings, resolveEndpoint } from "./endpoint/args";
@@ -37,12 +38,6 @@ export function resolveSettings(name: string, args: PrivateRegistryArgs): Regist
         storage: resolveStorage(args),
         clientTrust: resolveClientTrust(args),
     };
-}
-
-/** A name the server certificate covers, with the setting that names it (for validation messages). */
-export interface CertificateName {
-    key: string;
-    name: string;
 }
 
 /** Every name the certificate covers: the shared hostnames, then each listed instance's own. */

@@ -34,6 +34,8 @@ function tlsContext(s: RegistrySettings): TlsContext {
         port: s.endpoint.port,
         major: s.version.major,
         instanceCount: Math.max(1, s.deployment.instances.length),
+        bindAddress: s.deployment.bindAddress,
+        imageTag: s.version.tag,
     };
 }
 
@@ -42,7 +44,7 @@ function tlsContext(s: RegistrySettings): TlsContext {
  * the component logs them as warnings at preview.
  */
 export function findWarnings(s: RegistrySettings): string[] {
-    return [...findTlsWarnings(s.tls, { port: s.endpoint.port, bindAddress: s.deployment.bindAddress, imageTag: s.version.tag })];
+    return findTlsWarnings(s.tls, tlsContext(s));
 }
 
 /** Settings that passed validation: the registry's major is known. */

@@ -98,24 +98,12 @@ export function declareRegistryInstance(
     // retainOnDelete: images pushed to the registry outlive `pulumi destroy` unless the user opts out.
     // ignoreChanges: Docker hands back an existing volume of that name with its old labels, and
     // labels force a replacement; a kept volume must be picked up, not replaced on every run.
-    const volume =
-        spec.dataVolume
-            ? new docker.Volume(
-                  resourceName("data"),
-                  { name: s.dataVolumeName, labels },
-                  { ...opts, retainOnDelete: s.retainDataOnDestroy, ignoreChanges: ["labels"] },
-              )
-            : undefined;
-
-    // Kept with the data (retainDataOnDestroy), for the same reason: a new order per deployment
-    // would run into the CA's rate limits. Named after the data volume, also with S3 storage.
-    const acmeVolume = spec.acmeCacheVolume
-        ? new docker.Volume(
-              resourceName("acme"),
-              { name: `${s.dataVolumeName}-acme`, labels },
-              { ...opts, retainOnDelete: s.retainDataOnDestroy, ignoreChanges: ["labels"] },
-          )
-        : undefined;
+    const keptVolume = (role: string, volumeName: string) =>
+        new docker.Volume(resourceName(role), { name: volumeName, labels }, { ...opts, retainOnDelete: s.retainDataOnDestroy, ignoreChanges: ["labels"] });
+    const volume = spec.dataVolume ? keptVolume("data", s.dataVolumeName) : undefined;
+    // Kept with the data, for the same reason: a new order per deployment would run into the CA's
+    // rate limits. Named after the data volume, also with S3 storage.
+    const acmeVolume = spec.acmeCacheVolume ? keptVolume("acme", `${s.dataVolumeName}-acme`) : undefined;
 
     // The docker provider stores upload content in plain state unless the input is secret.
     const uploads = pulumi.secret(

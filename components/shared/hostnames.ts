@@ -1,5 +1,11 @@
 import { isIP } from "node:net";
 
+/** A name the server certificate covers, with the setting that names it (for validation messages). */
+export interface CertificateName {
+    key: string;
+    name: string;
+}
+
 /** The addresses clients use, split the way an X.509 certificate's SANs need them. */
 export interface SubjectAltNames {
     /** DNS names, lower-cased, in the order given (`dNSName` SANs). */

@@ -1,4 +1,4 @@
-import { isIpAddress } from "../shared/hostnames";
+import { CertificateName, isIpAddress } from "../shared/hostnames";
 import { notAllowed, Problems } from "../shared/problems";
 import type { RegistryMajor } from "../version/args";
 import { acmeDirectories, tlsDefaults, tlsKeyAlgorithms, TlsSettings, tlsSources, validityHoursRange } from "./args";
@@ -6,13 +6,17 @@ import { acmeDirectories, tlsDefaults, tlsKeyAlgorithms, TlsSettings, tlsSources
 /** What the TLS checks need from the other domains. */
 export interface TlsContext {
     /** Every name the certificate must cover, with the setting it comes from: the shared hostnames, then each instance's. */
-    names: readonly { key: string; name: string }[];
+    names: readonly CertificateName[];
     /** The registry's port, where clients (and an ACME CA's challenge) connect. */
     port: number;
     /** The Distribution major of the image, when known. */
     major: RegistryMajor | undefined;
     /** How many instances serve the registry (1 without a list). */
     instanceCount: number;
+    /** The address the registry is published on. */
+    bindAddress: string;
+    /** The image's tag, when it has one. */
+    imageTag: string | undefined;
 }
 
 /**
@@ -170,7 +174,7 @@ function isHttpsUrl(value: string): boolean {
  * bindAddress, works only behind a forward. Let's Encrypt's staging certificates chain to roots
  * no client trusts. Distribution 3.0 orders short-lived certificates anew on every connection.
  */
-export function findTlsWarnings(s: TlsSettings, context: Pick<TlsContext, "port"> & { bindAddress: string; imageTag: string | undefined }): string[] {
+export function findTlsWarnings(s: TlsSettings, context: TlsContext): string[] {
     if (s.source !== "acme") return [];
     const warnings: string[] = [];
     if (context.imageTag !== undefined && /^v?3\.0(\.|-|$)/.test(context.imageTag)) {
