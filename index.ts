@@ -29,3 +29,5 @@ export const acmeVolumeName = registry.acmeVolumeName;
 export const instances = registry.instances;
 /** Per client host: what was configured there (runtimes, files, login, last report). */
 export const clients = registry.clients;
+/** Per mirror: its address, and the daemon.json entry and containerd hosts.toml a host outside the stack needs. */
+export const mirrors = registry.mirrors;

@@ -16,10 +16,11 @@ import { registryConfigDefaults } from "./registryConfig/args";
 import type { TlsArgs } from "./tls/args";
 import { tlsDefaults } from "./tls/args";
 import type { RegistryVersionArgs } from "./version/args";
+import type { MirrorsArgs } from "./mirrors/args";
 
 /** Arguments of {@link PrivateRegistry}; see each domain's interface for the settings it owns. */
 export interface PrivateRegistryArgs
-    extends EndpointArgs, TlsArgs, CredentialsArgs, RegistryConfigArgs, RegistryVersionArgs, DeploymentArgs, StorageArgs, ClientTrustArgs {}
+    extends EndpointArgs, TlsArgs, CredentialsArgs, RegistryConfigArgs, RegistryVersionArgs, DeploymentArgs, StorageArgs, MirrorsArgs, ClientTrustArgs {}
 
 /** Default of every optional argument that has a fixed one; `Pulumi.yaml` declares the same values (a test checks). */
 export const defaults = {

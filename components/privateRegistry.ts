@@ -12,6 +12,10 @@ import { generateCredentials, generateHttpSecret } from "./credentials/resources
 import { ClientTrustSummary, declareClientTrust } from "./clientTrust/resources";
 import { deployedInstances } from "./instances/args";
 import { declareRegistryInstance } from "./instances/resources";
+import { containerPaths } from "./instances/containerLayout";
+import { declareMirrors } from "./mirrors/resources";
+import { dockerRegistryMirror, renderMirrorHostsToml, trustPaths } from "./clientTrust/plan";
+import type { MirrorAccess } from "./mirrors/args";
 
 /** One listed instance, in the `instances` output. */
 export interface RegistryInstanceSummary {
@@ -25,6 +29,30 @@ export interface RegistryInstanceSummary {
     url: string;
     /** Container name on that host (what `npm run gc -- --container` takes). */
     containerName: string;
+}
+
+/** One mirror, in the `mirrors` output: where it is, and what a client host outside the stack needs to use it. */
+export interface RegistryMirrorSummary {
+    /** The registry it caches, as a URL. */
+    upstream: string;
+    /** The registry it serves pulls of, as image references name it (`docker.io`). */
+    mirrorOf: string;
+    /** `<first hostname>:<port>`. */
+    address: string;
+    /** `https://<address>`. */
+    url: string;
+    /** Every address of the mirror: `<hostname>:<port>` for each hostname, then each instance's. */
+    addresses: string[];
+    /** `users` (the registry's users log in) or `anonymous`. */
+    access: MirrorAccess;
+    /** Its container on each registry host. */
+    containerName: string;
+    /** Its cache volume on each registry host (removed with the mirror). */
+    volumeName: string;
+    /** For a Docker Hub mirror: the `registry-mirrors` entry of Docker's `daemon.json`; undefined otherwise (Docker mirrors only Docker Hub). */
+    dockerRegistryMirror: string | undefined;
+    /** containerd: the `hosts.toml` that sends pulls of `mirrorOf` to the mirror, with the CA path used by the stack's client hosts. */
+    containerdHostsToml: { path: string; content: string };
 }
 
 /** Pulumi type token of the component. */
@@ -72,6 +100,8 @@ export class PrivateRegistry extends pulumi.ComponentResource {
     public readonly clients: pulumi.Output<Record<string, ClientTrustSummary>>;
     /** Per listed instance (by name): its Docker host and address. Empty for the single instance on `dockerHost`. */
     public readonly instances: pulumi.Output<Record<string, RegistryInstanceSummary>>;
+    /** Per mirror (by name): its address and the client settings a host outside the stack needs. Empty without `mirrors`. */
+    public readonly mirrors: pulumi.Output<Record<string, RegistryMirrorSummary>>;
 
     constructor(name: string, args: PrivateRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, so bad config fails at preview with no changes.
@@ -109,13 +139,33 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         const spec = {
             deployment,
             major,
-            environment: registryEnvironment(settings.registryConfig, major, tlsMaterial.acmeCaCertificatesPem !== undefined),
+            environment: registryEnvironment(settings.registryConfig, major, tlsMaterial.acmeCaCertificatesPem !== undefined ? containerPaths(major).acmeCaFolder : undefined),
             port: endpoint.port,
             debugPort: settings.registryConfig.debugPort,
             dataVolume: settings.storage.driver === "filesystem",
             acmeCacheVolume: tlsMaterial.acme !== undefined,
         };
         const declared = deployedInstances(deployment).map((instance) => declareRegistryInstance(name, spec, instance, files, this));
+        // Validation refused mirrors with ACME: the certificate files are there.
+        const mirrors =
+            tlsMaterial.files === undefined
+                ? []
+                : declareMirrors(
+                      settings.mirrors.mirrors,
+                      args.mirrors,
+                      { registryConfig: settings.registryConfig, httpSecret, htpasswd: credentials.htpasswd, certificate: tlsMaterial.files },
+                      declared.map((d) => d.host),
+                  );
+        const mirrorsForClients = Object.fromEntries(
+            settings.mirrors.mirrors.map((m) => [
+                m.name,
+                {
+                    addresses: [...endpoint.hostnames, ...deployment.instances.map((i) => i.hostname)].map((host) => registryAddress(host, m.port)),
+                    mirrorOf: m.mirrorOf,
+                    needsLogin: m.access === "users",
+                },
+            ]),
+        );
 
         const clients = declareClientTrust(
             name,
@@ -125,7 +175,8 @@ export class PrivateRegistry extends pulumi.ComponentResource {
                 addresses,
                 caCertificatePem: tlsMaterial.caCertificatePem,
                 passwords: credentials.passwords,
-                containers: declared.map((d) => d.container),
+                containers: [...declared.map((d) => d.container), ...mirrors.flatMap((m) => m.containers)],
+                mirrors: mirrorsForClients,
                 loginWaitSeconds: tlsMaterial.acme ? acmeFirstOrderSeconds : 0,
             },
             this,
@@ -161,6 +212,33 @@ export class PrivateRegistry extends pulumi.ComponentResource {
                 ),
             );
         this.clients = clients;
+        this.mirrors = pulumi.all([tlsMaterial.caCertificatePem, ...mirrors.map((m) => m.containers[0].name)]).apply(([caPem, ...names]) =>
+            Object.fromEntries(
+                mirrors.map((m, i) => {
+                    const forClients = mirrorsForClients[m.settings.name];
+                    const address = forClients.addresses[0];
+                    const caPath = caPem === undefined ? undefined : `${trustPaths.containerdCertsDir}/${address}/ca.crt`;
+                    return [
+                        m.settings.name,
+                        {
+                            upstream: m.settings.upstream,
+                            mirrorOf: m.settings.mirrorOf,
+                            address,
+                            url: `https://${address}`,
+                            addresses: forClients.addresses,
+                            access: m.settings.access,
+                            containerName: names[i] as string,
+                            volumeName: `${deployment.dataVolumeName}-mirror-${m.settings.name}`,
+                            dockerRegistryMirror: dockerRegistryMirror(forClients),
+                            containerdHostsToml: {
+                                path: `${trustPaths.containerdCertsDir}/${m.settings.mirrorOf}/hosts.toml`,
+                                content: renderMirrorHostsToml(m.settings.mirrorOf, address, caPath),
+                            },
+                        } satisfies RegistryMirrorSummary,
+                    ];
+                }),
+            ),
+        );
 
         this.registerOutputs({
             address: this.address,
@@ -179,6 +257,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
             acmeVolumeName: this.acmeVolumeName,
             instances: this.instances,
             clients: this.clients,
+            mirrors: this.mirrors,
         });
     }
 }

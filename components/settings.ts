@@ -8,6 +8,7 @@ import { resolveStorage, StorageSettings } from "./instances/storage";
 import { RegistryConfigSettings, resolveRegistryConfig } from "./registryConfig/args";
 import { resolveTls, TlsSettings } from "./tls/args";
 import { RegistryVersionSettings, resolveRegistryVersion } from "./version/args";
+import { MirrorsSettings, resolveMirrors } from "./mirrors/args";
 
 /** Every setting with its default filled in, by domain; no secrets (only whether they were given). */
 export interface RegistrySettings {
@@ -21,6 +22,7 @@ export interface RegistrySettings {
     /** The Distribution major of `deployment.image`. */
     version: RegistryVersionSettings;
     storage: StorageSettings;
+    mirrors: MirrorsSettings;
     clientTrust: ClientTrustSettings;
 }
 
@@ -36,6 +38,7 @@ export function resolveSettings(name: string, args: PrivateRegistryArgs): Regist
         deployment,
         version: resolveRegistryVersion(deployment.image, args),
         storage: resolveStorage(args),
+        mirrors: resolveMirrors(args),
         clientTrust: resolveClientTrust(args),
     };
 }

@@ -9,6 +9,7 @@ import { certificateNames, RegistrySettings } from "./settings";
 import { findTlsProblems, findTlsWarnings, TlsContext } from "./tls/validation";
 import type { RegistryMajor } from "./version/args";
 import { findVersionProblems } from "./version/validation";
+import { findMirrorProblems, findMirrorWarnings } from "./mirrors/validation";
 
 /**
  * Every problem of the settings, one line each naming the setting, the bad value and what is
@@ -23,7 +24,8 @@ export function findProblems(s: RegistrySettings): string[] {
         ...findDeploymentProblems(s.deployment, s.endpoint.hostnames),
         ...findVersionProblems(s.version, isImageReference(s.deployment.image)),
         ...findStorageProblems(s.storage, s.deployment.instances.length),
-        ...findClientTrustProblems(s.clientTrust, s.credentials.users),
+        ...findMirrorProblems(s.mirrors, { registryPort: s.endpoint.port, major: s.version.major, acme: s.tls.source === "acme" }),
+        ...findClientTrustProblems(s.clientTrust, s.credentials.users, s.mirrors.mirrors),
     ];
 }
 
@@ -44,7 +46,7 @@ function tlsContext(s: RegistrySettings): TlsContext {
  * the component logs them as warnings at preview.
  */
 export function findWarnings(s: RegistrySettings): string[] {
-    return findTlsWarnings(s.tls, tlsContext(s));
+    return [...findTlsWarnings(s.tls, tlsContext(s)), ...findMirrorWarnings(s.mirrors, s.version.major)];
 }
 
 /** Settings that passed validation: the registry's major is known. */

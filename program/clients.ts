@@ -7,7 +7,7 @@ import { ConfigTypes, configObject, refuse } from "./configObject";
 // proxy and runtimes (an object and a list) are checked below.
 const clientTypes: ConfigTypes = {
     name: "string", host: "string", port: "number", user: "string", privateKey: "string", agentSocket: "string",
-    hostKey: "string", proxy: undefined, runtimes: undefined, dockerLogin: "string", insecureRegistry: "boolean",
+    hostKey: "string", proxy: undefined, runtimes: undefined, dockerLogin: "string", insecureRegistry: "boolean", mirrors: undefined,
 };
 const proxyTypes: ConfigTypes = { host: "string", port: "number", user: "string", hostKey: "string" };
 
@@ -25,6 +25,9 @@ export function clientsFromConfig(value: unknown): ClientHostArgs[] {
         const entry = configObject(at, item, clientTypes);
         if (entry.runtimes !== undefined && (!Array.isArray(entry.runtimes) || entry.runtimes.some((r) => typeof r !== "string"))) {
             refuse(notAllowed(`${at}.runtimes`, entry.runtimes, "expected a list such as [docker, containerd]"));
+        }
+        if (entry.mirrors !== undefined && (!Array.isArray(entry.mirrors) || entry.mirrors.some((m) => typeof m !== "string"))) {
+            refuse(notAllowed(`${at}.mirrors`, entry.mirrors, "expected a list of mirror names such as [hub]"));
         }
         if (entry.proxy !== undefined) configObject(`${at}.proxy`, entry.proxy, proxyTypes);
         const { privateKey, ...rest } = entry as unknown as ClientHostArgs;

@@ -5,4 +5,5 @@
 export { registryArgsFromConfig } from "./stackConfig";
 export { clientsFromConfig } from "./clients";
 export { instancesFromConfig } from "./instances";
+export { mirrorsFromConfig } from "./mirrors";
 export { redisFromConfig, s3FromConfig } from "./storage";

@@ -9,6 +9,8 @@ import type { StorageDriver } from "../components/instances/storage";
 import type { RegistryMajor } from "../components/version/args";
 import { clientsFromConfig } from "./clients";
 import { instancesFromConfig } from "./instances";
+import { mirrorsFromConfig } from "./mirrors";
+import { isSecretConfig } from "./secretConfig";
 import { redisFromConfig, s3FromConfig } from "./storage";
 
 /** Every argument, each read from the stack config (possibly as undefined): a new argument the reader misses fails the build. */
@@ -89,6 +91,8 @@ export function registryArgsFromConfig(config: pulumi.Config): PrivateRegistryAr
         s3: s3FromConfig(config.getObject<unknown>("s3")),
         redis: redisFromConfig(config.getObject<unknown>("redis")),
         instances: instancesFromConfig(config.getObject<unknown>("instances")),
+        // A list of objects too; a password in it must come from an encrypted (secret) value.
+        mirrors: mirrorsFromConfig(config.getObject<unknown>("mirrors"), isSecretConfig(config, "mirrors")),
     };
     return args;
 }

@@ -62,6 +62,13 @@ export interface ClientHostArgs {
      * Default `false`.
      */
     insecureRegistry?: boolean;
+    /**
+     * Mirrors (names from `mirrors`) this host pulls through: a Docker Hub mirror goes into
+     * Docker's `registry-mirrors`, every mirror into containerd's `hosts.toml` of the registry it
+     * mirrors, and each mirror's address is trusted (and logged in to with `dockerLogin` when it
+     * serves the registry's users). Default: none, and the host's mirror settings are left alone.
+     */
+    mirrors?: string[];
 }
 
 /** A client host with every default filled in, and no secrets: what validation and the scripts see. */
@@ -78,6 +85,7 @@ export interface ClientSettings {
     runtimes: ClientRuntime[];
     dockerLogin: string;
     insecureRegistry: boolean;
+    mirrors: string[];
 }
 
 export const clientDefaults = {
@@ -129,6 +137,7 @@ function resolveClients(clients: readonly ClientHostArgs[] | undefined): ClientS
             runtimes: [...(c.runtimes ?? clientDefaults.runtimes)],
             dockerLogin: c.dockerLogin ?? "",
             insecureRegistry: c.insecureRegistry ?? false,
+            mirrors: [...(c.mirrors ?? [])],
         };
     });
 }

@@ -1,6 +1,7 @@
 # Body of the client trust script. components/clientTrust/script.ts puts the settings of one client
 # host above it (ACTION, OWNER, ROOT, DIRS, FILES as path|mode|index into CONTENTS (base64),
-# INSECURE, LOGINS, LOGIN_USER, LOGIN_WAIT (seconds), CONTAINERD_CERTS_DIR) and ships the whole text as one `bash -c` command.
+# INSECURE, MIRRORS (registry-mirrors URLs), LOGINS, LOGIN_USER, LOGIN_WAIT (seconds), CONTAINERD_CERTS_DIR) and ships
+# the whole text as one `bash -c` command.
 #
 # It reconciles the host with those settings: what this stack wrote before is listed in a
 # manifest, $ROOT/var/lib/private-registry/$OWNER.manifest, so a run adds what is missing,
@@ -92,14 +93,20 @@ logged_in() {
   grep -qF -- "\"$2\"" "${home:-/nonexistent}/.docker/config.json" 2>/dev/null
 }
 
-# Edits daemon.json with Python's JSON parser: keeps every other key, never appends text.
-# Usage: daemon_json_edit check|edit DELETE_IF_EMPTY ADD... -- REMOVE...
+# Edits daemon.json's lists with Python's JSON parser: keeps every other key, never appends text.
+# Usage: daemon_json_edit check|edit DELETE_IF_EMPTY KEY ADD... -- REMOVE... [++ KEY ADD... -- REMOVE...]
+# The first edit of an existing file keeps its text as daemon.json.private-registry.bak; an edit
+# that brings the content back to the backup's writes the backup's own bytes, so removing what
+# this stack added restores the host's file byte for byte.
 daemon_json_edit() {
   python3 - "$daemon_json" "$@" <<'PY'
 import json, os, sys
 path, mode, delete_if_empty = os.path.realpath(sys.argv[1]), sys.argv[2], sys.argv[3] == "yes"
-rest = sys.argv[4:]
-add, remove = rest[:rest.index("--")], rest[rest.index("--") + 1:]
+sections, rest = [], sys.argv[4:]
+while rest:
+    end = rest.index("++") if "++" in rest else len(rest)
+    part, rest = rest[:end], rest[end + 1:]
+    sections.append((part[0], part[1:part.index("--")], part[part.index("--") + 1:]))
 def fail(message):
     print("private-registry: " + message, file=sys.stderr)
     sys.exit(1)
@@ -111,35 +118,46 @@ except ValueError as error:
     fail("%s is not valid JSON (%s); nothing was changed, fix it first" % (path, error))
 if not isinstance(config, dict):
     fail("%s does not hold a JSON object; nothing was changed" % path)
-current = config.get("insecure-registries", [])
-if not isinstance(current, list) or not all(isinstance(x, str) for x in current):
-    fail("%s: insecure-registries is not a list of strings; nothing was changed" % path)
-if mode == "check" or (not existed and not add):
+for key, _, _ in sections:
+    current = config.get(key, [])
+    if not isinstance(current, list) or not all(isinstance(x, str) for x in current):
+        fail("%s: %s is not a list of strings; nothing was changed" % (path, key))
+if mode == "check" or (not existed and not any(add for _, add, _ in sections)):
     sys.exit(0)
-result = [x for x in current if x not in remove]
-added = [a for a in add if a not in result]
-result += added
-for a in add:
-    print(("added " if a in added else "present ") + a)
-if result == current and existed:
+result = dict(config)
+for key, add, remove in sections:
+    current = config.get(key, [])
+    values = [x for x in current if x not in remove]
+    added = [a for a in add if a not in values]
+    values += added
+    for a in add:
+        print(("added " if a in added else "present ") + key + " " + a)
+    if values:
+        result[key] = values
+    else:
+        result.pop(key, None)
+if result == config and existed:
     sys.exit(0)
-if result:
-    config["insecure-registries"] = result
-else:
-    config.pop("insecure-registries", None)
 file_mode = os.stat(path).st_mode & 0o777 if existed else 0o644
-if existed:
-    backup = path + ".private-registry.bak"
+backup = path + ".private-registry.bak"
+if existed and not os.path.exists(backup):
     with open(backup, "w", encoding="utf-8") as f:
         f.write(text)
     os.chmod(backup, file_mode)
     print("backup " + backup)
-if not config and delete_if_empty and existed:
+if not result and delete_if_empty and existed:
     os.remove(path)
     print("deleted " + path)
     sys.exit(0)
-out = json.dumps(config, indent=2) + "\n"
-json.loads(out)
+out = json.dumps(result, indent=2) + "\n"
+if os.path.exists(backup):
+    original = open(backup, encoding="utf-8").read()
+    try:
+        if (json.loads(original) if original.strip() else {}) == result:
+            out = original
+    except ValueError:
+        pass
+json.loads(out) if out.strip() else None
 tmp = path + ".private-registry.tmp"
 with open(tmp, "w", encoding="utf-8") as f:
     f.write(out)
@@ -149,7 +167,7 @@ print(("created " if not existed else "changed ") + path)
 PY
 }
 
-# Docker re-reads insecure-registries on SIGHUP (a reload), so running containers keep running.
+# Docker re-reads insecure-registries and registry-mirrors on SIGHUP (a reload), so running containers keep running.
 reload_docker() {
   local pid
   if [ -z "$ROOT" ] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker 2>/dev/null; then
@@ -161,11 +179,11 @@ reload_docker() {
     kill -HUP "$pid"
     say "reloaded Docker (SIGHUP to dockerd, pid $pid)"
   else
-    warn "Docker is not running; it reads $daemon_json when it starts"
+    warn "Docker is not running, or not under systemd with a pid file to signal; it reads $daemon_json when it starts: restart Docker if it runs"
   fi
 }
 
-# What this stack owned before, of one kind ("file", "dir", "login", "insecure"), and does not
+# What this stack owned before, of one kind ("file", "dir", "login", "insecure", "mirror"), and does not
 # want now: one per line without the kind, in reverse order (children before parents).
 stale_of_kind() {
   local entry
@@ -200,12 +218,19 @@ if [ "${#conflicts[@]}" -gt 0 ]; then
   fail "not written by this stack, so left alone: ${conflicts[*]}. Move them away and run pulumi up again; nothing was changed."
 fi
 owned_insecure=$(stale_of_kind insecure)
-if [ -n "$owned_insecure" ] || [ "${#INSECURE[@]}" -gt 0 ]; then
-  command -v python3 >/dev/null 2>&1 || fail "insecureRegistry needs python3 on this host, to edit $daemon_json as JSON; nothing was changed"
-  daemon_json_edit check no --
+owned_mirrors=$(stale_of_kind mirror)
+uses_daemon_json=no
+if [ -n "$owned_insecure$owned_mirrors" ] || [ "${#INSECURE[@]}" -gt 0 ] || [ "${#MIRRORS[@]}" -gt 0 ]; then uses_daemon_json=yes; fi
+if [ "$uses_daemon_json" = yes ]; then
+  command -v python3 >/dev/null 2>&1 || fail "insecureRegistry and mirrors need python3 on this host, to edit $daemon_json as JSON; nothing was changed"
+  daemon_json_edit check no insecure-registries -- ++ registry-mirrors --
   pid=$(cat "$ROOT/var/run/docker.pid" 2>/dev/null || true)
-  if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- '--insecure-registry'; then
+  flags=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
+  if [ -n "$pid" ] && { [ -n "$owned_insecure" ] || [ "${#INSECURE[@]}" -gt 0 ]; } && grep -q -- '--insecure-registry' <<<"$flags"; then
     fail "dockerd runs with --insecure-registry flags, and Docker refuses the same setting in daemon.json too; move them into $daemon_json first"
+  fi
+  if [ -n "$pid" ] && { [ -n "$owned_mirrors" ] || [ "${#MIRRORS[@]}" -gt 0 ]; } && grep -q -- '--registry-mirror' <<<"$flags"; then
+    fail "dockerd runs with --registry-mirror flags, and Docker refuses the same setting in daemon.json too; move them into $daemon_json first"
   fi
 fi
 
@@ -295,26 +320,53 @@ while IFS= read -r entry; do
   fi
 done < <(stale_of_kind login)
 
-# 4. Legacy insecure-registries in daemon.json. Entries: "insecure <address>", and
-# "created <path>" / "backup <path>" for a daemon.json this stack created and its backup.
-if [ -n "$owned_insecure" ] || [ "${#INSECURE[@]}" -gt 0 ]; then
-  remove=()
-  while IFS= read -r address; do
-    if [ -z "$address" ] || listed "$address" ${INSECURE[@]+"${INSECURE[@]}"}; then continue; fi
-    if others_own "insecure $address"; then say "insecure-registries: $address kept for another stack"; else remove+=("$address"); fi
-  done <<<"$owned_insecure"
-  delete_if_empty=no
-  if [ -n "${owned["created /etc/docker/daemon.json"]:-}" ]; then delete_if_empty=yes; fi
-  edit_output=$(daemon_json_edit edit "$delete_if_empty" ${INSECURE[@]+"${INSECURE[@]}"} -- ${remove[@]+"${remove[@]}"})
-  for address in ${INSECURE[@]+"${INSECURE[@]}"}; do
-    if [ -n "${owned["insecure $address"]:-}" ] || grep -qxF "added $address" <<<"$edit_output" || others_own "insecure $address"; then
-      keep "insecure $address"
+# 4. daemon.json's lists: legacy insecure-registries (entries "insecure <address>") and the Docker
+# Hub mirrors in registry-mirrors ("mirror <url>"); "created <path>" / "backup <path>" for a
+# daemon.json this stack created and the backup of one it found. One edit for both lists.
+
+# Appends to the array named $3 the values of kind $1 (owned, listed in $2) that are no longer
+# wanted ($4...) and that no other stack owns.
+removals_of() {
+  local kind=$1 owned_text=$2 value
+  local -n into=$3
+  shift 3
+  while IFS= read -r value; do
+    if [ -z "$value" ] || listed "$value" "$@"; then continue; fi
+    if others_own "$kind $value"; then say "$kind $value: kept in daemon.json for another stack"; else into+=("$value"); fi
+  done <<<"$owned_text"
+}
+
+# Keeps the entries of kind $1 for the wanted values ($3...) that are ours: owned before, added by
+# this edit (its output is $2), or shared with another stack.
+keep_daemon_values() {
+  local kind=$1 key=$2 edit_output=$3 value
+  shift 3
+  for value in "$@"; do
+    if [ -n "${owned["$kind $value"]:-}" ] || grep -qxF "added $key $value" <<<"$edit_output" || others_own "$kind $value"; then
+      keep "$kind $value"
     fi
   done
-  while IFS= read -r address; do
-    if [ -n "$address" ]; then disown_entry "insecure $address"; fi
+}
+
+if [ "$uses_daemon_json" = yes ]; then
+  remove_insecure=()
+  remove_mirrors=()
+  removals_of insecure "$owned_insecure" remove_insecure ${INSECURE[@]+"${INSECURE[@]}"}
+  removals_of mirror "$owned_mirrors" remove_mirrors ${MIRRORS[@]+"${MIRRORS[@]}"}
+  delete_if_empty=no
+  if [ -n "${owned["created /etc/docker/daemon.json"]:-}" ]; then delete_if_empty=yes; fi
+  edit_output=$(daemon_json_edit edit "$delete_if_empty" \
+    insecure-registries ${INSECURE[@]+"${INSECURE[@]}"} -- ${remove_insecure[@]+"${remove_insecure[@]}"} \
+    ++ registry-mirrors ${MIRRORS[@]+"${MIRRORS[@]}"} -- ${remove_mirrors[@]+"${remove_mirrors[@]}"})
+  keep_daemon_values insecure insecure-registries "$edit_output" ${INSECURE[@]+"${INSECURE[@]}"}
+  keep_daemon_values mirror registry-mirrors "$edit_output" ${MIRRORS[@]+"${MIRRORS[@]}"}
+  while IFS= read -r value; do
+    if [ -n "$value" ]; then disown_entry "insecure $value"; fi
   done <<<"$owned_insecure"
-  if [ "${#INSECURE[@]}" -gt 0 ]; then
+  while IFS= read -r value; do
+    if [ -n "$value" ]; then disown_entry "mirror $value"; fi
+  done <<<"$owned_mirrors"
+  if [ "${#INSECURE[@]}" -gt 0 ] || [ "${#MIRRORS[@]}" -gt 0 ]; then
     if grep -q '^created ' <<<"$edit_output" || [ "$delete_if_empty" = yes ]; then keep "created /etc/docker/daemon.json"; fi
     if grep -q '^backup ' <<<"$edit_output" || [ -n "${owned["backup /etc/docker/daemon.json.private-registry.bak"]:-}" ]; then
       keep "backup /etc/docker/daemon.json.private-registry.bak"
@@ -323,14 +375,15 @@ if [ -n "$owned_insecure" ] || [ "${#INSECURE[@]}" -gt 0 ]; then
     # The backup is ours too; once none of our entries is left, it goes.
     rm -f "$daemon_json.private-registry.bak"
   fi
-  if [ "${#INSECURE[@]}" -eq 0 ]; then
+  if [ "${#INSECURE[@]}" -eq 0 ] && [ "${#MIRRORS[@]}" -eq 0 ]; then
     disown_entry "created /etc/docker/daemon.json"
     disown_entry "backup /etc/docker/daemon.json.private-registry.bak"
   fi
   if grep -qE '^(created|changed|deleted) ' <<<"$edit_output"; then
-    for address in ${remove[@]+"${remove[@]}"}; do changed "insecure-registries: removed $address"; done
-    while read -r verb address; do
-      if [ "$verb" = added ]; then changed "insecure-registries: added $address"; fi
+    for value in ${remove_insecure[@]+"${remove_insecure[@]}"}; do changed "insecure-registries: removed $value"; done
+    for value in ${remove_mirrors[@]+"${remove_mirrors[@]}"}; do changed "registry-mirrors: removed $value"; done
+    while read -r verb key value; do
+      if [ "$verb" = added ]; then changed "$key: added $value"; fi
     done <<<"$edit_output"
     if grep -q '^deleted ' <<<"$edit_output"; then changed "removed /etc/docker/daemon.json (created by this stack, now empty)"; fi
     reload_docker

@@ -10,6 +10,22 @@ export const trustPaths = {
     containerdCertsDir: "/etc/containerd/certs.d",
 } as const;
 
+/** A mirror a client host uses: where it is served and which registry's pulls it serves. */
+export interface ClientMirror {
+    /** The mirror's addresses (`host:port`), like the registry's: trusted, and logged in to when it serves the registry's users. */
+    addresses: string[];
+    /** The registry it mirrors, as image references name it (`docker.io`, `ghcr.io`). */
+    mirrorOf: string;
+    /** True when it serves the registry's users (a login is needed), false when anyone may pull. */
+    needsLogin: boolean;
+}
+
+/** What a mirror does for containerd: it serves pulls, never pushes. */
+const mirrorCapabilities = ["pull", "resolve"] as const;
+
+/** The registry name Docker Hub's images carry, and the server containerd falls back to for it. */
+const dockerHub = { name: "docker.io", server: "https://registry-1.docker.io" } as const;
+
 /** What one client host should trust and do, in plain values. */
 export interface TrustSettings {
     /** Unique per stack, component and client; names the host-side manifest. See {@link trustOwner}. */
@@ -23,6 +39,8 @@ export interface TrustSettings {
     dockerLogin: string;
     /** Legacy: list the addresses in daemon.json's insecure-registries. */
     insecureRegistry: boolean;
+    /** The mirrors this host pulls through; empty leaves its mirror settings alone. */
+    mirrors: ClientMirror[];
     /**
      * How long `docker login` may keep failing before the run fails, in seconds: an ACME
      * registry orders its certificate on the first connection, and the CA may take longer than
@@ -46,6 +64,8 @@ export interface TrustPlan {
     files: PlannedFile[];
     /** Addresses for daemon.json's insecure-registries (legacy mode). */
     insecureRegistries: string[];
+    /** URLs for daemon.json's registry-mirrors: the Docker Hub mirror, for Docker. */
+    registryMirrors: string[];
     /** Addresses to `docker login` to, as {@link loginUser}. */
     logins: string[];
     loginUser: string;
@@ -68,16 +88,40 @@ export function trustOwner(project: string, stack: string, component: string, cl
  * explicit `[host]` table (not only the top-level `ca`) avoids containerd#10027, where a
  * top-level-only file was ignored for some lookups.
  */
-export function renderHostsToml(address: string, caPath: string | undefined): string {
+export function renderHostsToml(address: string, caPath: string | undefined, capabilities: readonly string[] = ["pull", "resolve", "push"]): string {
+    return hostsToml(`https://${address}`, [{ url: `https://${address}`, capabilities, caPath }]);
+}
+
+/**
+ * containerd's `hosts.toml` for a mirrored registry (`certs.d/<mirrorOf>/hosts.toml`): pulls go
+ * to the mirror first, then to the registry itself (`server`) if the mirror fails.
+ */
+export function renderMirrorHostsToml(mirrorOf: string, mirrorAddress: string, caPath: string | undefined): string {
+    return hostsToml(mirrorServer(mirrorOf), [{ url: `https://${mirrorAddress}`, capabilities: mirrorCapabilities, caPath }]);
+}
+
+/** The registry's own server for a registry name: Docker Hub's is not at docker.io. */
+function mirrorServer(mirrorOf: string): string {
+    return mirrorOf === dockerHub.name ? dockerHub.server : `https://${mirrorOf}`;
+}
+
+function hostsToml(server: string, hosts: { url: string; capabilities: readonly string[]; caPath: string | undefined }[]): string {
     return [
         "# Written by the private-registry Pulumi stack; `pulumi destroy` removes it.",
-        `server = "https://${address}"`,
-        "",
-        `[host."https://${address}"]`,
-        '  capabilities = ["pull", "resolve", "push"]',
-        ...(caPath === undefined ? [] : [`  ca = "${caPath}"`]),
+        `server = "${server}"`,
+        ...hosts.flatMap((h) => [
+            "",
+            `[host."${h.url}"]`,
+            `  capabilities = [${h.capabilities.map((c) => `"${c}"`).join(", ")}]`,
+            ...(h.caPath === undefined ? [] : [`  ca = "${h.caPath}"`]),
+        ]),
         "",
     ].join("\n");
+}
+
+/** The `daemon.json` entry Docker needs for a Docker Hub mirror (`registry-mirrors`), or undefined for other registries. */
+export function dockerRegistryMirror(mirror: Pick<ClientMirror, "addresses" | "mirrorOf">): string | undefined {
+    return mirror.mirrorOf === dockerHub.name ? `https://${mirror.addresses[0]}` : undefined;
 }
 
 /** The directories, files, logins and daemon.json entries one client host should have. */
@@ -89,10 +133,12 @@ export function planTrust(s: TrustSettings): TrustPlan {
         if (!dirs.includes(path)) dirs.push(path);
     };
     const pem = ca === undefined || ca.endsWith("\n") ? ca : `${ca}\n`;
+    // Mirrors are served with the registry's certificate: their addresses are trusted alike.
+    const trusted = [...s.addresses, ...s.mirrors.flatMap((m) => m.addresses)];
     // A publicly trusted certificate needs no CA file: Docker checks it against the system's roots.
     if (pem !== undefined && s.runtimes.includes("docker")) {
         ["/etc/docker", trustPaths.dockerCertsDir].forEach(addDir);
-        for (const address of s.addresses) {
+        for (const address of trusted) {
             // Docker reads every *.crt in certs.d/<host:port>/ as a CA for that registry, per request.
             addDir(`${trustPaths.dockerCertsDir}/${address}`);
             files.push({ path: `${trustPaths.dockerCertsDir}/${address}/ca.crt`, mode: "0644", content: pem });
@@ -101,19 +147,30 @@ export function planTrust(s: TrustSettings): TrustPlan {
     // containerd gets its hosts.toml either way: it names the registry's server and capabilities.
     if (s.runtimes.includes("containerd")) {
         ["/etc/containerd", trustPaths.containerdCertsDir].forEach(addDir);
-        for (const address of s.addresses) {
+        const caPathOf = (address: string) => (pem === undefined ? undefined : `${trustPaths.containerdCertsDir}/${address}/ca.crt`);
+        for (const address of trusted) {
             const dir = `${trustPaths.containerdCertsDir}/${address}`;
             addDir(dir);
             if (pem !== undefined) files.push({ path: `${dir}/ca.crt`, mode: "0644", content: pem });
-            files.push({ path: `${dir}/hosts.toml`, mode: "0644", content: renderHostsToml(address, pem === undefined ? undefined : `${dir}/ca.crt`) });
+            // A mirror refuses pushes (proxy mode): containerd is told so.
+            const capabilities = s.addresses.includes(address) ? undefined : mirrorCapabilities;
+            files.push({ path: `${dir}/hosts.toml`, mode: "0644", content: renderHostsToml(address, caPathOf(address), capabilities) });
+        }
+        // The mirrored registry's folder sends its pulls to the mirror first.
+        for (const m of s.mirrors) {
+            const dir = `${trustPaths.containerdCertsDir}/${m.mirrorOf}`;
+            addDir(dir);
+            files.push({ path: `${dir}/hosts.toml`, mode: "0644", content: renderMirrorHostsToml(m.mirrorOf, m.addresses[0], caPathOf(m.addresses[0])) });
         }
     }
+    const docker = s.runtimes.includes("docker");
     return {
         owner: s.owner,
         dirs,
         files,
         insecureRegistries: s.insecureRegistry ? [...s.addresses] : [],
-        logins: s.dockerLogin ? [...s.addresses] : [],
+        registryMirrors: docker ? s.mirrors.flatMap((m) => dockerRegistryMirror(m) ?? []) : [],
+        logins: s.dockerLogin ? [...s.addresses, ...s.mirrors.filter((m) => m.needsLogin).flatMap((m) => m.addresses)] : [],
         loginUser: s.dockerLogin,
         loginWaitSeconds: s.dockerLogin ? s.loginWaitSeconds : 0,
         containerdCertsDir: s.runtimes.includes("containerd") ? trustPaths.containerdCertsDir : "",
@@ -122,5 +179,5 @@ export function planTrust(s: TrustSettings): TrustPlan {
 
 /** The plan that wants nothing: running it removes everything the owner wrote. */
 export function emptyPlan(owner: string): TrustPlan {
-    return { owner, dirs: [], files: [], insecureRegistries: [], logins: [], loginUser: "", loginWaitSeconds: 0, containerdCertsDir: "" };
+    return { owner, dirs: [], files: [], insecureRegistries: [], registryMirrors: [], logins: [], loginUser: "", loginWaitSeconds: 0, containerdCertsDir: "" };
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import type { ClientRuntime, ClientSettings, ClientTrustArgs, ClientTrustSettings } from "./args";
-import { planTrust, trustOwner } from "./plan";
+import { ClientMirror, planTrust, trustOwner } from "./plan";
 import { remoteCommand, renderApplyScript, renderRemoveScript } from "./script";
 
 /** What the component did on one client host; one entry per client in the `clients` output. */
@@ -18,6 +18,10 @@ export interface ClientTrustSummary {
     dockerLogin: string;
     /** Whether the addresses are in Docker's `insecure-registries` (legacy mode). */
     insecureRegistry: boolean;
+    /** Mirrors the host pulls through (their names). */
+    mirrors: string[];
+    /** Docker's `registry-mirrors` entries the host has from this stack. */
+    registryMirrors: string[];
     /** What the last run on the host changed (its stdout; never a secret). */
     report: string;
     /** Warnings of the last run, e.g. containerd not reading certs.d (its stderr). */
@@ -39,6 +43,8 @@ export interface RegistryTrustInputs {
     containers: pulumi.Resource[];
     /** How long `docker login` may keep failing: an ACME registry gets its certificate on the first connection. */
     loginWaitSeconds: number;
+    /** Every mirror by name, for the clients that list it. */
+    mirrors: Record<string, ClientMirror>;
 }
 
 /**
@@ -66,6 +72,7 @@ export function declareClientTrust(
                 runtimes: client.runtimes,
                 dockerLogin: client.dockerLogin,
                 insecureRegistry: client.insecureRegistry,
+                mirrors: client.mirrors.map((m) => registry.mirrors[m]),
                 loginWaitSeconds: registry.loginWaitSeconds,
             }),
         );
@@ -137,6 +144,8 @@ export function declareClientTrust(
                 files: p.files.map((f) => f.path),
                 dockerLogin: client.dockerLogin,
                 insecureRegistry: client.insecureRegistry,
+                mirrors: client.mirrors,
+                registryMirrors: p.registryMirrors,
                 report: stdout,
                 warnings: stderr,
             } satisfies ClientTrustSummary,

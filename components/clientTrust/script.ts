@@ -38,6 +38,7 @@ function renderScript(action: "apply" | "remove", p: TrustPlan, options: RenderO
         `FILES=${list(fileSpecs)}`,
         `CONTENTS=${list(contents.map((c) => Buffer.from(c).toString("base64")))}`,
         `INSECURE=${list(p.insecureRegistries)}`,
+        `MIRRORS=${list(p.registryMirrors)}`,
         `LOGINS=${list(p.logins)}`,
         `LOGIN_USER=${shellQuote(p.loginUser)}`,
         `LOGIN_WAIT=${p.loginWaitSeconds}`,

@@ -9,11 +9,18 @@ const loginName = /^[a-z_][a-z0-9_.-]{0,31}$/;
 // A public key line as in ssh_host_*_key.pub or known_hosts (without the host field).
 const publicKeyLine = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
 
+/** A mirror as the client checks see it. */
+export interface MirrorForClients {
+    name: string;
+    mirrorOf: string;
+    access: string;
+}
+
 /**
  * Checks the client hosts; one message per problem, each naming the client (index and name),
  * the setting, the bad value and what is allowed. `users` are the registry's user names.
  */
-export function findClientTrustProblems(s: ClientTrustSettings, users: readonly string[]): string[] {
+export function findClientTrustProblems(s: ClientTrustSettings, users: readonly string[], mirrors: readonly MirrorForClients[] = []): string[] {
     const { clients, sharedSshKey: sharedKey } = s;
     const problems = new Problems();
     const names = clients.map((c) => String(c.name).toLowerCase());
@@ -67,6 +74,24 @@ export function findClientTrustProblems(s: ClientTrustSettings, users: readonly 
         }
         if (typeof c.insecureRegistry !== "boolean") bad("insecureRegistry", c.insecureRegistry, "expected true or false");
         else if (c.insecureRegistry && !docker) bad("insecureRegistry", true, "needs \"docker\" in runtimes");
+
+        if (!Array.isArray(c.mirrors)) {
+            bad("mirrors", c.mirrors, "expected a list of mirror names");
+            return;
+        }
+        const known = mirrors.map((m) => m.name);
+        c.mirrors.forEach((name, j) => {
+            const mirror = mirrors.find((m) => m.name === name);
+            if (!mirror) bad(`mirrors[${j}]`, name, known.length > 0 ? `expected one of the mirrors (${known.join(", ")})` : "no mirrors are configured (mirrors)");
+            else if (c.mirrors.indexOf(name) !== j) bad(`mirrors[${j}]`, name, "each mirror may be listed once");
+            else if (docker && mirror.mirrorOf === "docker.io" && mirror.access !== "anonymous") {
+                bad(
+                    `mirrors[${j}]`,
+                    name,
+                    `Docker's registry-mirrors sends no credentials to a mirror (moby/moby#30880), so Docker would skip this mirror, which serves the registry's users only; set its access to anonymous, or use it from containerd only (runtimes: [containerd])`,
+                );
+            }
+        });
     });
     return problems.lines;
 }

@@ -11,6 +11,8 @@ export interface ContainerPaths {
     acmeCache: string;
     /** With a private ACME CA: the folder of its CA certificates, which the registry trusts beside the system's. */
     acmeCaFolder: string;
+    /** On a mirror whose upstream has a private CA: the folder of that CA, trusted beside the system's. */
+    upstreamCaFolder: string;
 }
 
 /** The folder of each major's config: where its official image keeps (and by default serves) it. */
@@ -31,6 +33,7 @@ export function containerPaths(major: RegistryMajor): ContainerPaths {
         data: "/var/lib/registry",
         acmeCache: "/var/lib/registry-acme",
         acmeCaFolder: `${folder}/acme-ca`,
+        upstreamCaFolder: `${folder}/upstream-ca`,
     };
 }
 
@@ -68,6 +71,8 @@ export const labelKeys = {
     dockerHost: "private-registry.docker-host",
     /** Only on listed instances: the instance's name. */
     instance: "private-registry.instance",
+    /** Only on a mirror's container and volume: the mirror's name (`npm run gc` leaves mirrors alone). */
+    mirror: "private-registry.mirror",
 } as const;
 
 /**

@@ -6,17 +6,20 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { createHash } from "node:crypto";
 import type { RegistryMajor } from "../version/args";
-import { containerPaths, healthcheckCommand, healthcheckTiming, labelKeys, registryCommand, registryLabels } from "./containerLayout";
+import { ContainerPaths, containerPaths, healthcheckCommand, healthcheckTiming, labelKeys, registryCommand, registryLabels } from "./containerLayout";
 import type { DeploymentSettings, InstanceSettings } from "./args";
 
 /** The files every instance receives, all identical across instances. */
 export interface RegistryFiles {
     config: pulumi.Output<string>;
-    htpasswd: pulumi.Output<string>;
+    /** None on an anonymous mirror. */
+    htpasswd?: pulumi.Output<string>;
     /** The server certificate and its key (secret); none with ACME, where the registry obtains them. */
     certificate?: { certificatePem: pulumi.Output<string>; privateKeyPem: pulumi.Output<string> };
     /** With a private ACME CA: its CA certificates, which the registry trusts to reach the directory. */
     acmeCaCertificatesPem?: pulumi.Output<string>;
+    /** On a mirror whose upstream has a private CA: that CA, trusted beside the system's roots. */
+    upstreamCaCertificatePem?: pulumi.Output<string>;
 }
 
 /** What every instance's container is made of, beside the files. */
@@ -47,6 +50,102 @@ export interface DeclaredInstance {
     volume?: docker.Volume;
     /** Only with ACME. */
     acmeVolume?: docker.Volume;
+    /** The instance's Docker host, for the containers that run beside the registry (mirrors). */
+    host: InstanceHost;
+}
+
+/** One instance's Docker host as the containers beside the registry need it: provider, image, names and labels. */
+export interface InstanceHost {
+    /** `<component>[-<instance>]-<role>`. */
+    resourceName: (role: string) => string;
+    /** Parent and provider. */
+    opts: { parent: pulumi.Resource; provider?: docker.Provider };
+    /** The registry's labels on this host. */
+    labels: Record<string, string>;
+    /** The registry image, pulled on this host. */
+    imageId: pulumi.Output<string>;
+    deployment: DeploymentSettings;
+    major: RegistryMajor;
+    debugPort: number;
+    /** The registry's port; validation keeps it apart from `debugPort`. */
+    port: number;
+}
+
+/** One registry container: what it is called, where it listens, its environment, volumes and files. */
+export interface RegistryContainerSpec {
+    /** Resource role (`container`, `mirror-hub-container`). */
+    role: string;
+    containerName: string;
+    /** Listened on inside the container. */
+    port: number;
+    /** Published on the host at `bindAddress`; default `port`. */
+    hostPort?: number;
+    environment: string[];
+    mounts: { volumeName: pulumi.Output<string>; containerPath: string }[];
+    /** The files copied in before it starts (a secret). */
+    uploads: pulumi.Output<docker.types.input.ContainerUpload[]>;
+    /** Labels beside the host's registry labels. */
+    extraLabels?: Record<string, string>;
+}
+
+/** The files a registry container receives; the docker provider stores upload content in plain state unless the input is secret. */
+export function registryUploads(paths: ContainerPaths, files: RegistryFiles): pulumi.Output<docker.types.input.ContainerUpload[]> {
+    return pulumi.secret(
+        pulumi
+            .all([files.config, files.htpasswd, files.certificate?.certificatePem, files.certificate?.privateKeyPem, files.acmeCaCertificatesPem, files.upstreamCaCertificatePem])
+            .apply(([config, htpasswd, certificate, key, acmeCa, upstreamCa]) => [
+                { file: paths.config, content: config, permissions: "0600" },
+                ...(htpasswd !== undefined ? [{ file: paths.htpasswd, content: htpasswd, permissions: "0600" }] : []),
+                ...(certificate !== undefined && key !== undefined
+                    ? [
+                          { file: paths.certificate, content: certificate, permissions: "0644" },
+                          { file: paths.privateKey, content: key, permissions: "0600" },
+                      ]
+                    : []),
+                // Go reads every file of an SSL_CERT_DIR folder as PEM certificates.
+                ...(acmeCa !== undefined ? [{ file: `${paths.acmeCaFolder}/ca.crt`, content: acmeCa, permissions: "0644" }] : []),
+                ...(upstreamCa !== undefined ? [{ file: `${paths.upstreamCaFolder}/ca.crt`, content: upstreamCa, permissions: "0644" }] : []),
+            ]),
+    );
+}
+
+/**
+ * A registry container on an instance's host: the uploaded config served, restarted unless
+ * stopped, health-checked on the debug listener, rotated logs.
+ */
+export function declareRegistryContainer(host: InstanceHost, c: RegistryContainerSpec, extraOpts: pulumi.CustomResourceOptions = {}): docker.Container {
+    const s = host.deployment;
+    const labels = Object.entries({ ...host.labels, ...c.extraLabels }).map(([label, value]) => ({ label, value }));
+    return new docker.Container(
+        host.resourceName(c.role),
+        {
+            name: c.containerName,
+            image: host.imageId,
+            // The uploaded config, never the image's default one (plain HTTP, no auth).
+            command: registryCommand(host.major),
+            ...(c.environment.length > 0 ? { envs: c.environment } : {}),
+            restart: "unless-stopped",
+            ports: [{ internal: c.port, external: c.hostPort ?? c.port, ip: s.bindAddress, protocol: "tcp" }],
+            volumes: c.mounts,
+            uploads: c.uploads,
+            healthcheck: { tests: healthcheckCommand(host.debugPort), ...healthcheckTiming },
+            // Wait for the health check, so `pulumi up` fails if the registry cannot start. It asks
+            // the debug listener, which answers before an ACME certificate exists: the first order
+            // happens on the first TLS connection, and a slow CA cannot fail the deployment.
+            wait: true,
+            waitTimeout: 120,
+            labels,
+            logDriver: "json-file",
+            logOpts: { "max-size": s.logMaxSize, "max-file": String(s.logMaxFiles) },
+        },
+        {
+            ...host.opts,
+            ...extraOpts,
+            // The container name and host port are fixed, so the old container must go first.
+            deleteBeforeReplace: true,
+            additionalSecretOutputs: ["uploads"],
+        },
+    );
 }
 
 /** `<component>-<role>` for the single instance, `<component>-<instance>-<role>` for a listed one. */
@@ -105,57 +204,22 @@ export function declareRegistryInstance(
     // rate limits. Named after the data volume, also with S3 storage.
     const acmeVolume = spec.acmeCacheVolume ? keptVolume("acme", `${s.dataVolumeName}-acme`) : undefined;
 
-    // The docker provider stores upload content in plain state unless the input is secret.
-    const uploads = pulumi.secret(
-        pulumi
-            .all([files.config, files.htpasswd, files.certificate?.certificatePem, files.certificate?.privateKeyPem, files.acmeCaCertificatesPem])
-            .apply(([config, htpasswd, certificate, key, acmeCa]) => [
-                { file: paths.config, content: config, permissions: "0600" },
-                { file: paths.htpasswd, content: htpasswd, permissions: "0600" },
-                ...(certificate !== undefined && key !== undefined
-                    ? [
-                          { file: paths.certificate, content: certificate, permissions: "0644" },
-                          { file: paths.privateKey, content: key, permissions: "0600" },
-                      ]
-                    : []),
-                // Go reads every file of an SSL_CERT_DIR folder as PEM certificates.
-                ...(acmeCa !== undefined ? [{ file: `${paths.acmeCaFolder}/ca.crt`, content: acmeCa, permissions: "0644" }] : []),
-            ]),
-    );
     const mounts = [
         ...(volume ? [{ volumeName: volume.name, containerPath: paths.data }] : []),
         ...(acmeVolume ? [{ volumeName: acmeVolume.name, containerPath: paths.acmeCache }] : []),
     ];
-
-    const container = new docker.Container(
-        resourceName("container"),
+    const host: InstanceHost = { resourceName, opts, labels: labelMap, imageId: image.imageId, deployment: s, major: spec.major, debugPort: spec.debugPort, port: spec.port };
+    const container = declareRegistryContainer(
+        host,
         {
-            name: s.containerName,
-            image: image.imageId,
-            // The uploaded config, never the image's default one (plain HTTP, no auth).
-            command: registryCommand(spec.major),
-            ...(spec.environment.length > 0 ? { envs: spec.environment } : {}),
-            restart: "unless-stopped",
-            ports: [{ internal: spec.port, external: spec.port, ip: s.bindAddress, protocol: "tcp" }],
-            volumes: mounts,
-            uploads,
-            healthcheck: { tests: healthcheckCommand(spec.debugPort), ...healthcheckTiming },
-            // Wait for the health check, so `pulumi up` fails if the registry cannot start. It asks
-            // the debug listener, which answers before an ACME certificate exists: the first order
-            // happens on the first TLS connection, and a slow CA cannot fail the deployment.
-            wait: true,
-            waitTimeout: 120,
-            labels,
-            logDriver: "json-file",
-            logOpts: { "max-size": s.logMaxSize, "max-file": String(s.logMaxFiles) },
+            role: "container",
+            containerName: s.containerName,
+            port: spec.port,
+            environment: spec.environment,
+            mounts,
+            uploads: registryUploads(paths, files),
         },
-        {
-            ...opts,
-            ...aliases("container"),
-            // The container name and host port are fixed, so the old container must go first.
-            deleteBeforeReplace: true,
-            additionalSecretOutputs: ["uploads"],
-        },
+        aliases("container"),
     );
-    return { container, volume, acmeVolume };
+    return { container, volume, acmeVolume, host };
 }

@@ -1,4 +1,3 @@
-import { containerPaths } from "../instances/containerLayout";
 import type { RegistryMajor } from "../version/args";
 import type { RegistryConfigSettings } from "./args";
 
@@ -6,11 +5,11 @@ import type { RegistryConfigSettings } from "./args";
  * The registry process's environment. Distribution 3.x configures OpenTelemetry tracing from the
  * standard OTEL_* variables, not from config.yml, and exports to localhost:4318 unless told
  * otherwise: tracing is off unless `tracingEndpoint` names a collector. 2.8 has no tracing.
- * `acmeCaCertificates`: the registry must trust a private ACME CA to reach its directory.
+ * `trustedCaFolder`: a folder of CA certificates the registry trusts beside the system's, to
+ * reach a private ACME CA or a mirror's upstream.
  */
-export function registryEnvironment(s: Pick<RegistryConfigSettings, "tracingEndpoint">, major: RegistryMajor, acmeCaCertificates = false): string[] {
-    if (major === 2) return [];
-    return [...tracingEnvironment(s.tracingEndpoint), ...(acmeCaCertificates ? [acmeTrustVariable(major)] : [])];
+export function registryEnvironment(s: Pick<RegistryConfigSettings, "tracingEndpoint">, major: RegistryMajor, trustedCaFolder?: string): string[] {
+    return [...(major === 3 ? tracingEnvironment(s.tracingEndpoint) : []), ...(trustedCaFolder ? [trustVariable(trustedCaFolder)] : [])];
 }
 
 function tracingEnvironment(endpoint: string): string[] {
@@ -23,6 +22,6 @@ function tracingEnvironment(endpoint: string): string[] {
  * CA's folder first, the system's folder after it, so public roots (S3, Let's Encrypt) stay trusted.
  * (SSL_CERT_FILE would replace the system bundle instead.)
  */
-function acmeTrustVariable(major: RegistryMajor): string {
-    return `SSL_CERT_DIR=${containerPaths(major).acmeCaFolder}:/etc/ssl/certs`;
+function trustVariable(folder: string): string {
+    return `SSL_CERT_DIR=${folder}:/etc/ssl/certs`;
 }

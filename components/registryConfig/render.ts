@@ -86,7 +86,10 @@ export interface DistributionConfig {
         cache: { blobdescriptor: "inmemory" | "redis" };
         maintenance: { uploadpurging: { enabled: boolean; age: string; interval: string; dryrun: boolean } };
     };
-    auth: { htpasswd: { realm: string; path: string } };
+    /** Absent on an anonymous mirror: anyone may pull. */
+    auth?: { htpasswd: { realm: string; path: string } };
+    /** Only on a mirror: the upstream it caches, and how long (3.x). */
+    proxy?: ProxyConfig;
     http: {
         addr: string;
         secret: string;
@@ -97,6 +100,25 @@ export interface DistributionConfig {
     };
     redis?: RedisConfig2 | RedisConfig3;
     health: { storagedriver: { enabled: boolean; interval: string; threshold: number } };
+}
+
+/** Distribution's `proxy` section: pull-through cache mode. `ttl` is 3.x's (2.8 ignores it). */
+interface ProxyConfig {
+    remoteurl: string;
+    username?: string;
+    password?: string;
+    ttl?: string;
+}
+
+/** A mirror's config: the upstream, its credentials (a secret) and TTL, and whether anyone may pull. */
+interface MirrorInput {
+    upstream: string;
+    username?: string;
+    password?: string;
+    /** "" for Distribution's default. */
+    ttl: string;
+    /** No `auth` section: anyone who reaches the port may pull. */
+    anonymous: boolean;
 }
 
 /** Where the config points the registry's storage: a local directory, or a bucket with its keys (secrets). */
@@ -125,6 +147,8 @@ export interface RegistryConfigInput extends RegistryConfigSettings {
     redis?: RedisInput;
     /** With ACME: the certificate the registry orders itself; else it serves the uploaded files. */
     acme?: AcmeOrder;
+    /** Only for a mirror: proxy mode. */
+    mirror?: MirrorInput;
 }
 
 /** CORS headers for a web UI at `origin`; credentials are only allowed for a named origin. */
@@ -159,13 +183,15 @@ export function buildRegistryConfig(input: RegistryConfigInput): DistributionCon
         },
         storage: {
             ...storageDriverConfig(input.storage, input.major),
-            delete: { enabled: true },
+            // A mirror's content is the upstream's: the proxy expires it itself, and nobody deletes it through the API.
+            delete: { enabled: !input.mirror },
             cache: { blobdescriptor: input.redis ? "redis" : "inmemory" },
             // A push that fails (a full disk, a dropped client) leaves its partial data in _uploads
             // until purged; no client resumes an upload a day old, so a day is plenty.
             maintenance: { uploadpurging: { enabled: true, age: "24h", interval: "1h", dryrun: false } },
         },
-        auth: { htpasswd: { realm: input.authRealm, path: paths.htpasswd } },
+        ...(input.mirror?.anonymous ? {} : { auth: { htpasswd: { realm: input.authRealm, path: paths.htpasswd } } }),
+        ...(input.mirror ? { proxy: proxyConfig(input.mirror) } : {}),
         http: {
             addr: `:${input.port}`,
             secret: input.httpSecret,
@@ -182,6 +208,15 @@ export function buildRegistryConfig(input: RegistryConfigInput): DistributionCon
         },
         ...(input.redis ? { redis: input.major === 2 ? redisConfig2(input.redis) : redisConfig3(input.redis) } : {}),
         health: { storagedriver: { enabled: true, interval: "10s", threshold: 3 } },
+    };
+}
+
+/** Proxy mode: the upstream, the credentials only when given, the TTL only when set. */
+function proxyConfig(m: MirrorInput): ProxyConfig {
+    return {
+        remoteurl: m.upstream,
+        ...(m.username ? { username: m.username, password: m.password ?? "" } : {}),
+        ...(m.ttl ? { ttl: m.ttl } : {}),
     };
 }
 

@@ -41,3 +41,40 @@ export function registryConfigOutput(
         ),
     );
 }
+
+/** What a mirror's config adds to the registry's settings: its port, the upstream and its secret password. */
+export interface MirrorConfigSpec {
+    /** The port it listens on inside its container. */
+    port: number;
+    upstream: string;
+    upstreamUsername: string;
+    upstreamPassword?: pulumi.Input<string>;
+    ttl: string;
+    anonymous: boolean;
+}
+
+/**
+ * One mirror's config, as a secret (`http.secret`, the upstream password): the registry's own
+ * settings (log, CORS, debug listener) in proxy mode, on a volume of its own, never Redis or S3.
+ */
+export function mirrorConfigOutput(s: RegistryConfigSettings, major: RegistryMajor, httpSecret: pulumi.Output<string>, mirror: MirrorConfigSpec): pulumi.Output<string> {
+    return pulumi.secret(
+        pulumi.all([httpSecret, mirror.upstreamPassword ?? ""]).apply(([secret, password]) =>
+            renderRegistryConfig(
+                buildRegistryConfig({
+                    ...s,
+                    major,
+                    port: mirror.port,
+                    httpSecret: secret,
+                    storage: { driver: "filesystem" },
+                    mirror: {
+                        upstream: mirror.upstream,
+                        ...(mirror.upstreamUsername ? { username: mirror.upstreamUsername, password } : {}),
+                        ttl: mirror.ttl,
+                        anonymous: mirror.anonymous,
+                    },
+                }),
+            ),
+        ),
+    );
+}

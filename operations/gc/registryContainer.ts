@@ -78,6 +78,11 @@ export async function findRegistryContainer(docker: DockerClient, container: str
         );
     }
     const stack = labels[labelKeys.stack];
+    if (labels[labelKeys.mirror]) {
+        throw new GarbageCollectRefused(
+            `container "${name}" is the pull-through cache "${labels[labelKeys.mirror]}" of stack "${stack}": a mirror expires its cached content itself (proxy mode), so there is nothing to collect; give the registry's own container (pulumi stack output containerName)`,
+        );
+    }
     const [labelProject, labelStack] = [stack.slice(0, stack.indexOf("/")), stack.slice(stack.indexOf("/") + 1)];
     if (expect.project !== undefined && labelProject !== expect.project) {
         throw new GarbageCollectRefused(`container "${name}" was deployed by stack "${stack}", not by this project "${expect.project}"`);

@@ -56,12 +56,15 @@ async function hostRoot(parent: string): Promise<string> {
     return root;
 }
 
-/** A stand-in dockerd: its pid file in the host root, counting the SIGHUPs (reloads) it gets (in a dir of its own). */
-async function fakeDockerd(root: string): Promise<{ reloads: () => Promise<number>; stop: () => Promise<void> }> {
+/**
+ * A stand-in dockerd: its pid file in the host root, counting the SIGHUPs (reloads) it gets (in a
+ * dir of its own). `flags` appear on its command line, as dockerd's own flags would.
+ */
+async function fakeDockerd(root: string, flags: string[] = []): Promise<{ reloads: () => Promise<number>; stop: () => Promise<void> }> {
     const dir = await freshTempDir("trust-hup-");
     const log = join(dir, "hup.log");
     await writeFile(log, "");
-    const proc = startDaemon("bash", ["-c", `trap 'echo hup >> ${log}' HUP; while :; do sleep 0.05; done`], join(dir, "output.log"), { cwd: dir });
+    const proc = startDaemon("bash", ["-c", `trap 'echo hup >> ${log}' HUP; while :; do sleep 0.05; done`, "dockerd", ...flags], join(dir, "output.log"), { cwd: dir });
     await mkdir(join(root, "var/run"), { recursive: true });
     await writeFile(join(root, "var/run/docker.pid"), `${proc.pid}\n`);
     await new Promise((r) => setTimeout(r, 200));
@@ -214,10 +217,89 @@ describe("client trust scripts over a real sshd, into a host root", () => {
 
             const removed = await run("root", "legacy", "delete", root);
             assert.equal(removed.code, 0, removed.stderr);
-            assert.deepEqual(JSON.parse(await readFile(join(root, "etc/docker/daemon.json"), "utf8")), JSON.parse(original));
+            assert.equal(await readFile(join(root, "etc/docker/daemon.json"), "utf8"), original, "restored byte for byte");
             assert.equal(existsSync(join(root, "etc/docker/daemon.json.private-registry.bak")), false);
             assert.equal(await dockerd.reloads(), 2);
             assert.equal(existsSync(join(root, "var/lib/private-registry")), false, "no manifest left");
+        } finally {
+            await dockerd.stop();
+        }
+    });
+
+    test("mirrors: registry-mirrors merged beside insecure-registries and other keys, hosts.toml per mirrored registry, all undone byte for byte", async () => {
+        const render = (mirrors: string[]) =>
+            renderRegistry({
+                hostnames: ["registry.test"],
+                port: 5000,
+                mirrors: [{ name: "hub", port: 5001, access: "anonymous" }],
+                sshPrivateKey: sshd.privateKey,
+                clients: [{ name: "mirrored", host: "127.0.0.1", port: sshd.port, hostKey: sshd.hostKey, runtimes: ["docker", "containerd"], insecureRegistry: true, mirrors }],
+            }).then((r) => r.mocks.inputsOf("registry-client-mirrored") as unknown as Command);
+        const [withMirror, withoutMirror] = [await render(["hub"]), await render([])];
+        const root = await newRoot();
+        const dockerd = await fakeDockerd(root);
+        try {
+            await mkdir(join(root, "etc/docker"), { recursive: true });
+            const original = '{"log-level":"warn",   "registry-mirrors": ["https://other-mirror.example"],\n "max-concurrent-downloads": 3}\n';
+            await writeFile(join(root, "etc/docker/daemon.json"), original);
+            const before = await snapshot(root);
+
+            const created = await sshd.run("root", reroot(withMirror.create, root));
+            assert.equal(created.code, 0, created.stderr);
+            assert.deepEqual(JSON.parse(await readFile(join(root, "etc/docker/daemon.json"), "utf8")), {
+                "log-level": "warn",
+                "registry-mirrors": ["https://other-mirror.example", "https://registry.test:5001"],
+                "max-concurrent-downloads": 3,
+                "insecure-registries": ["registry.test:5000"],
+            });
+            assert.match(created.stdout, /registry-mirrors: added https:\/\/registry\.test:5001/);
+            assert.equal(await dockerd.reloads(), 1, "one reload for both lists");
+            const hostsToml = await readFile(join(root, "etc/containerd/certs.d/docker.io/hosts.toml"), "utf8");
+            assert.match(hostsToml, /^server = "https:\/\/registry-1\.docker\.io"\n\n\[host\."https:\/\/registry\.test:5001"\]\n {2}capabilities = \["pull", "resolve"\]\n {2}ca = "\/etc\/containerd\/certs\.d\/registry\.test:5001\/ca\.crt"$/m);
+            for (const dir of ["etc/docker/certs.d/registry.test:5001", "etc/containerd/certs.d/registry.test:5001"]) assert.ok(existsSync(join(root, dir, "ca.crt")), dir);
+
+            const again = await sshd.run("root", reroot(withMirror.create, root));
+            assert.equal(again.stdout.trim().split("\n").pop(), "nothing to change", again.stdout);
+            assert.equal(await dockerd.reloads(), 1, "no reload when nothing changed");
+
+            // The host stops using the mirror; the legacy entry stays.
+            const dropped = await sshd.run("root", reroot(withoutMirror.create, root));
+            assert.equal(dropped.code, 0, dropped.stderr);
+            assert.match(dropped.stdout, /registry-mirrors: removed https:\/\/registry\.test:5001/);
+            const daemon = JSON.parse(await readFile(join(root, "etc/docker/daemon.json"), "utf8"));
+            assert.deepEqual([daemon["registry-mirrors"], daemon["insecure-registries"]], [["https://other-mirror.example"], ["registry.test:5000"]]);
+            assert.equal(existsSync(join(root, "etc/containerd/certs.d/docker.io")), false, "the mirrored registry's folder goes with the mirror");
+            assert.equal(await dockerd.reloads(), 2);
+
+            const removed = await sshd.run("root", reroot(withoutMirror.delete, root));
+            assert.equal(removed.code, 0, removed.stderr);
+            assert.equal(await readFile(join(root, "etc/docker/daemon.json"), "utf8"), original, "daemon.json byte for byte as it was");
+            // daemon.json was written back (same bytes, a new mtime); everything else untouched.
+            const contentOnly = (snap: Record<string, string>) => Object.fromEntries(Object.entries(snap).map(([k, v]) => [k, v.replace(/^(file \d+ \w+) .*$/, "$1")]));
+            assert.deepEqual(contentOnly(await snapshot(root)), contentOnly(before), "nothing of the stack's is left");
+            assert.equal(await dockerd.reloads(), 3);
+        } finally {
+            await dockerd.stop();
+        }
+    });
+
+    test("mirrors: a dockerd started with --registry-mirror flags is refused before anything changes", async () => {
+        const command = (await renderRegistry({
+            hostnames: ["registry.test"],
+            port: 5000,
+            mirrors: [{ name: "hub", port: 5001, access: "anonymous" }],
+            sshPrivateKey: sshd.privateKey,
+            clients: [{ name: "mirrored", host: "127.0.0.1", port: sshd.port, mirrors: ["hub"] }],
+        })).mocks.inputsOf("registry-client-mirrored") as unknown as Command;
+        const root = await newRoot();
+        const dockerd = await fakeDockerd(root, ["--registry-mirror=https://mirror.example"]);
+        try {
+            const before = await snapshot(root);
+            const refused = await sshd.run("root", reroot(command.create, root));
+            assert.equal(refused.code, 1);
+            assert.match(refused.stderr, /dockerd runs with --registry-mirror flags, and Docker refuses the same setting in daemon\.json too; move them into .*daemon\.json first/);
+            assert.deepEqual(await snapshot(root), before);
+            assert.equal(await dockerd.reloads(), 0);
         } finally {
             await dockerd.stop();
         }
@@ -246,7 +328,7 @@ describe("client trust scripts over a real sshd, into a host root", () => {
         assert.equal((await run("root", "legacy", "create", empty)).code, 0);
         assert.deepEqual(JSON.parse(await readFile(join(empty, "etc/docker/daemon.json"), "utf8"))["insecure-registries"], ["registry.test:5000", "10.1.2.3:5000"]);
         assert.equal((await run("root", "legacy", "delete", empty)).code, 0);
-        assert.deepEqual(JSON.parse(await readFile(join(empty, "etc/docker/daemon.json"), "utf8")), {});
+        assert.equal(await readFile(join(empty, "etc/docker/daemon.json"), "utf8"), "", "the empty file it was, byte for byte");
 
         const invalid = await newRoot();
         await mkdir(join(invalid, "etc/docker"));

@@ -188,6 +188,8 @@ test("the clients output says per host what was configured", async () => {
         files: ["/etc/docker/certs.d/registry.example.com:5000/ca.crt", "/etc/docker/certs.d/10.0.0.5:5000/ca.crt"],
         dockerLogin: "",
         insecureRegistry: false,
+        mirrors: [],
+        registryMirrors: [],
         report: "ran registry-client-web1",
         warnings: "",
     });
@@ -204,6 +206,7 @@ test("planTrust: paths per runtime, IPv6 addresses, containerd hosts.toml; no CA
         runtimes: ["docker", "containerd"],
         dockerLogin: "ci",
         insecureRegistry: false,
+        mirrors: [],
         loginWaitSeconds: 0,
     });
     assert.deepEqual(plan.dirs, [
@@ -232,6 +235,7 @@ test("planTrust: paths per runtime, IPv6 addresses, containerd hosts.toml; no CA
         runtimes: ["docker", "containerd"],
         dockerLogin: "ci",
         insecureRegistry: false,
+        mirrors: [],
         loginWaitSeconds: 300,
     });
     // A publicly trusted certificate: no CA anywhere, containerd's hosts.toml without `ca`, the login still done.
@@ -240,7 +244,7 @@ test("planTrust: paths per runtime, IPv6 addresses, containerd hosts.toml; no CA
     assert.doesNotMatch(publicCa.files[0].content, /\bca =/);
     assert.match(publicCa.files[0].content, /^server = "https:\/\/reg\.test:5000"$/m);
     assert.deepEqual([publicCa.logins, publicCa.loginWaitSeconds, publicCa.containerdCertsDir], [["reg.test:5000"], 300, "/etc/containerd/certs.d"]);
-    const dockerOnly = planTrust({ owner: "o", addresses: ["reg.test"], caCertificatePem: undefined, runtimes: ["docker"], dockerLogin: "", insecureRegistry: false, loginWaitSeconds: 300 });
+    const dockerOnly = planTrust({ owner: "o", addresses: ["reg.test"], caCertificatePem: undefined, runtimes: ["docker"], dockerLogin: "", insecureRegistry: false, mirrors: [], loginWaitSeconds: 300 });
     assert.deepEqual([dockerOnly.dirs, dockerOnly.files, dockerOnly.logins, dockerOnly.loginWaitSeconds], [[], [], [], 0], "nothing to do, nothing to wait for");
     assert.equal(trustOwner("my proj", "dev/eu", "reg", "web1"), "my_proj.dev_eu.reg.web1");
 });

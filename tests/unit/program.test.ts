@@ -41,12 +41,12 @@ test("Pulumi.yaml declares a typed, described entry for every component argument
     // Typed but without a default of their own: the image's tag gives the major, tlsCertificate the source.
     const derived = ["registryVersion", "tlsSource"];
     // Objects and lists of objects, types Pulumi.yaml cannot declare; their readers check them.
-    const undeclared: (keyof PrivateRegistryArgs)[] = ["clients", "s3", "redis", "instances"];
+    const undeclared: (keyof PrivateRegistryArgs)[] = ["clients", "s3", "redis", "instances", "mirrors"];
     // Stack settings for the npm wrappers, not for the component.
     const stackKeys = ["protected"];
     assert.deepEqual(Object.keys(schema).sort(), [...argKeys, ...stackKeys].sort());
     assert.ok(undeclared.every((key) => !(key in schema)));
-    assert.match(schema.sshPrivateKey.description ?? "", /clients.*README.*s3, redis and instances/);
+    assert.match(schema.sshPrivateKey.description ?? "", /clients.*README.*s3, redis, instances and mirrors/);
     for (const [key, spec] of Object.entries(schema)) {
         assert.ok(["string", "integer", "boolean", "array"].includes(spec.type), `${key} has a type`);
         assert.ok((spec.description ?? "").length > 20, `${key} has a description`);
@@ -76,13 +76,14 @@ test("Pulumi.dev.yaml: a laptop registry on localhost:5000 whose settings pass v
 
 test("the program turns stack config into the component and exports what users need", async () => {
     assert.deepEqual(Object.keys(program).filter((k) => k !== "default").sort(), [
-        "acmeVolumeName", "address", "addresses", "caCertificatePem", "clientCaRequired", "clients", "containerName", "dataVolumeName", "htpasswd", "instances", "passwords",
+        "acmeVolumeName", "address", "addresses", "caCertificatePem", "clientCaRequired", "clients", "containerName", "dataVolumeName", "htpasswd", "instances", "mirrors", "passwords",
         "tlsSource", "url", "userNames",
     ]);
     assert.equal(await valueOf(program.tlsSource), "generated");
     assert.equal(await valueOf(program.clientCaRequired), true, "clients install the generated CA");
     assert.equal(await valueOf(program.acmeVolumeName), undefined, "no ACME, no cache volume");
     assert.deepEqual(await valueOf(program.instances), {}, "no instances listed: the single registry on dockerHost");
+    assert.deepEqual(await valueOf(program.mirrors), {}, "no mirrors listed");
     assert.equal(await valueOf(program.address), "localhost:5000");
     assert.equal(await valueOf(program.url), "https://localhost:5000");
     assert.deepEqual(await valueOf(program.userNames), ["admin", "ci"]);

@@ -26,7 +26,7 @@ test("default config carries everything the runbooks set, plus TLS, secret, heal
     assert.equal(c.storage.filesystem?.rootdirectory, "/var/lib/registry");
     assert.equal(c.http.addr, ":5000");
     assert.deepEqual(c.http.headers, { "X-Content-Type-Options": ["nosniff"] });
-    assert.deepEqual(c.auth.htpasswd, { realm: "Registry Realm", path: paths2.htpasswd });
+    assert.deepEqual(c.auth?.htpasswd, { realm: "Registry Realm", path: paths2.htpasswd });
     assert.deepEqual(c.http.tls, { certificate: paths2.certificate, key: paths2.privateKey, minimumtls: "tls1.2" });
     assert.equal(c.http.secret, "s3cret-value");
     assert.deepEqual(c.health.storagedriver, { enabled: true, interval: "10s", threshold: 3 });
@@ -40,7 +40,7 @@ test("non-default settings: ports, realm, log level, access log", () => {
     const c = buildRegistryConfig({ ...base, port: 443, debugPort: 9090, debugOnNetwork: true, authRealm: "Team", logLevel: "warn", accessLog: false });
     assert.equal(c.http.addr, ":443");
     assert.equal(c.http.debug.addr, ":9090", "debugOnNetwork listens on every container interface");
-    assert.equal(c.auth.htpasswd.realm, "Team");
+    assert.equal(c.auth?.htpasswd.realm, "Team");
     assert.equal(c.log.level, "warn");
     assert.equal(c.log.accesslog.disabled, true);
 });

@@ -30,6 +30,8 @@ export interface RecordedOptions {
     /** Names the resource's aliases give (only name aliases are recorded). */
     aliasNames: string[];
     hasProvider: boolean;
+    /** Name of the explicit provider, if any. */
+    providerName?: string;
 }
 
 type Outputs = Record<string, unknown>;
@@ -163,6 +165,7 @@ export function optionsRecorder(into: RecordedOptions[]): pulumi.ResourceTransfo
                 .concat(opts.dependsOn ?? [])
                 .map((r) => (r as { __name?: string }).__name ?? "?"),
             hasProvider: opts.provider !== undefined,
+            providerName: (opts.provider as { __name?: string } | undefined)?.__name,
             aliasNames: (opts.aliases ?? []).map((a) => (typeof a === "object" && a !== null && "name" in a ? String((a as { name?: unknown }).name) : "?")),
         });
         return undefined;

@@ -1,0 +1,89 @@
+/** Each mirror's container and cache volume on every registry host, with its own proxy-mode config. */
+import * as pulumi from "@pulumi/pulumi";
+import * as docker from "@pulumi/docker";
+import { containerPaths, labelKeys } from "../instances/containerLayout";
+import { declareRegistryContainer, InstanceHost, registryUploads } from "../instances/resources";
+import { mirrorConfigOutput } from "../registryConfig/resources";
+import { registryEnvironment } from "../registryConfig/environment";
+import type { RegistryConfigSettings } from "../registryConfig/args";
+import type { MirrorArgs, MirrorSettings } from "./args";
+
+/** What every mirror shares with the registry: its settings, secret, users and certificate. */
+export interface MirrorShared {
+    registryConfig: RegistryConfigSettings;
+    httpSecret: pulumi.Output<string>;
+    htpasswd: pulumi.Output<string>;
+    certificate: { certificatePem: pulumi.Output<string>; privateKeyPem: pulumi.Output<string> };
+}
+
+/** What one mirror declared on every host. */
+export interface DeclaredMirror {
+    settings: MirrorSettings;
+    /** The proxy-mode config (secret). */
+    config: pulumi.Output<string>;
+    containers: docker.Container[];
+    volumes: docker.Volume[];
+}
+
+/** `<containerName>-mirror-<name>` and `<dataVolumeName>-mirror-<name>`: beside the registry's own, on every host. */
+export function mirrorNames(containerName: string, dataVolumeName: string, mirror: string): { container: string; volume: string } {
+    return { container: `${containerName}-mirror-${mirror}`, volume: `${dataVolumeName}-mirror-${mirror}` };
+}
+
+/**
+ * Declares every mirror on every registry host: a cache volume (removed with the mirror: it
+ * holds only copies of upstream content) and a registry container in proxy mode, serving the
+ * registry's certificate on the mirror's port.
+ */
+export function declareMirrors(
+    mirrors: MirrorSettings[],
+    args: readonly MirrorArgs[] | undefined,
+    shared: MirrorShared,
+    hosts: InstanceHost[],
+): DeclaredMirror[] {
+    return mirrors.map((m, i) => {
+        // Inside its container a mirror listens on the registry's port, which validation keeps apart
+        // from the debug listener's; the host publishes it on the mirror's own port.
+        const config = mirrorConfigOutput(shared.registryConfig, hosts[0].major, shared.httpSecret, {
+            port: hosts[0].port,
+            upstream: m.upstream,
+            upstreamUsername: m.upstreamUsername,
+            // Secret even if handed in plain (validation refuses that; this is the second lock).
+            upstreamPassword: m.hasUpstreamPassword && args?.[i].upstreamPassword !== undefined ? pulumi.secret(args[i].upstreamPassword) : undefined,
+            ttl: m.ttl,
+            anonymous: m.access === "anonymous",
+        });
+        const containers: docker.Container[] = [];
+        const volumes: docker.Volume[] = [];
+        for (const host of hosts) {
+            const paths = containerPaths(host.major);
+            const names = mirrorNames(host.deployment.containerName, host.deployment.dataVolumeName, m.name);
+            const labels = { ...host.labels, [labelKeys.mirror]: m.name };
+            const volume = new docker.Volume(
+                host.resourceName(`mirror-${m.name}-cache`),
+                { name: names.volume, labels: Object.entries(labels).map(([label, value]) => ({ label, value })) },
+                host.opts,
+            );
+            const upstreamCa = m.upstreamCaCertificate ? paths.upstreamCaFolder : undefined;
+            containers.push(
+                declareRegistryContainer(host, {
+                    role: `mirror-${m.name}-container`,
+                    containerName: names.container,
+                    port: host.port,
+                    hostPort: m.port,
+                    environment: registryEnvironment(shared.registryConfig, host.major, upstreamCa),
+                    mounts: [{ volumeName: volume.name, containerPath: paths.data }],
+                    uploads: registryUploads(paths, {
+                        config,
+                        htpasswd: m.access === "users" ? shared.htpasswd : undefined,
+                        certificate: shared.certificate,
+                        upstreamCaCertificatePem: m.upstreamCaCertificate ? pulumi.output(m.upstreamCaCertificate) : undefined,
+                    }),
+                    extraLabels: { [labelKeys.mirror]: m.name },
+                }),
+            );
+            volumes.push(volume);
+        }
+        return { settings: m, config, containers, volumes };
+    });
+}
