@@ -3,7 +3,7 @@
  * resolution, validation and renderers; this barrel is what programs and tests use.
  */
 export { PrivateRegistryArgs, defaults } from "./args";
-export { PrivateRegistry, RegistryInstanceSummary, RegistryMirrorSummary, privateRegistryType } from "./privateRegistry";
+export { PrivateRegistry, RegistryInstanceSummary, privateRegistryType } from "./privateRegistry";
 export { RegistrySettings, resolveSettings } from "./settings";
 export { findProblems, findWarnings, validateSettings } from "./validation";
 export { RegistryConfigError } from "./shared/problems";

@@ -14,8 +14,7 @@ import { deployedInstances } from "./instances/args";
 import { declareRegistryInstance } from "./instances/resources";
 import { containerPaths } from "./instances/containerLayout";
 import { declareMirrors } from "./mirrors/resources";
-import { dockerRegistryMirror, renderMirrorHostsToml, trustPaths } from "./clientTrust/plan";
-import type { MirrorAccess } from "./mirrors/args";
+import { clientMirrors, mirrorSummaries, RegistryMirrorSummary } from "./mirrors/outputs";
 
 /** One listed instance, in the `instances` output. */
 export interface RegistryInstanceSummary {
@@ -29,30 +28,6 @@ export interface RegistryInstanceSummary {
     url: string;
     /** Container name on that host (what `npm run gc -- --container` takes). */
     containerName: string;
-}
-
-/** One mirror, in the `mirrors` output: where it is, and what a client host outside the stack needs to use it. */
-export interface RegistryMirrorSummary {
-    /** The registry it caches, as a URL. */
-    upstream: string;
-    /** The registry it serves pulls of, as image references name it (`docker.io`). */
-    mirrorOf: string;
-    /** `<first hostname>:<port>`. */
-    address: string;
-    /** `https://<address>`. */
-    url: string;
-    /** Every address of the mirror: `<hostname>:<port>` for each hostname, then each instance's. */
-    addresses: string[];
-    /** `users` (the registry's users log in) or `anonymous`. */
-    access: MirrorAccess;
-    /** Its container on each registry host. */
-    containerName: string;
-    /** Its cache volume on each registry host (removed with the mirror). */
-    volumeName: string;
-    /** For a Docker Hub mirror: the `registry-mirrors` entry of Docker's `daemon.json`; undefined otherwise (Docker mirrors only Docker Hub). */
-    dockerRegistryMirror: string | undefined;
-    /** containerd: the `hosts.toml` that sends pulls of `mirrorOf` to the mirror, with the CA path used by the stack's client hosts. */
-    containerdHostsToml: { path: string; content: string };
 }
 
 /** Pulumi type token of the component. */
@@ -156,17 +131,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
                       { registryConfig: settings.registryConfig, httpSecret, htpasswd: credentials.htpasswd, certificate: tlsMaterial.files },
                       declared.map((d) => d.host),
                   );
-        const mirrorsForClients = Object.fromEntries(
-            settings.mirrors.mirrors.map((m) => [
-                m.name,
-                {
-                    addresses: [...endpoint.hostnames, ...deployment.instances.map((i) => i.hostname)].map((host) => registryAddress(host, m.port)),
-                    mirrorOf: m.mirrorOf,
-                    needsLogin: m.access === "users",
-                },
-            ]),
-        );
-
+        const mirrorsForClients = clientMirrors(settings.mirrors.mirrors, [...endpoint.hostnames, ...deployment.instances.map((i) => i.hostname)]);
         const clients = declareClientTrust(
             name,
             args,
@@ -212,34 +177,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
                 ),
             );
         this.clients = clients;
-        this.mirrors = pulumi.all([tlsMaterial.caCertificatePem, ...mirrors.map((m) => m.containers[0].name)]).apply(([caPem, ...names]) =>
-            Object.fromEntries(
-                mirrors.map((m, i) => {
-                    const forClients = mirrorsForClients[m.settings.name];
-                    const address = forClients.addresses[0];
-                    const caPath = caPem === undefined ? undefined : `${trustPaths.containerdCertsDir}/${address}/ca.crt`;
-                    return [
-                        m.settings.name,
-                        {
-                            upstream: m.settings.upstream,
-                            mirrorOf: m.settings.mirrorOf,
-                            address,
-                            url: `https://${address}`,
-                            addresses: forClients.addresses,
-                            access: m.settings.access,
-                            containerName: names[i] as string,
-                            volumeName: `${deployment.dataVolumeName}-mirror-${m.settings.name}`,
-                            dockerRegistryMirror: dockerRegistryMirror(forClients),
-                            containerdHostsToml: {
-                                path: `${trustPaths.containerdCertsDir}/${m.settings.mirrorOf}/hosts.toml`,
-                                content: renderMirrorHostsToml(m.settings.mirrorOf, address, caPath),
-                            },
-                        } satisfies RegistryMirrorSummary,
-                    ];
-                }),
-            ),
-        );
-
+        this.mirrors = mirrorSummaries(mirrors, mirrorsForClients, tlsMaterial.caCertificatePem, deployment.dataVolumeName);
         this.registerOutputs({
             address: this.address,
             url: this.url,

@@ -94,10 +94,12 @@ logged_in() {
 }
 
 # Edits daemon.json's lists with Python's JSON parser: keeps every other key, never appends text.
-# Usage: daemon_json_edit check|edit DELETE_IF_EMPTY KEY ADD... -- REMOVE... [++ KEY ADD... -- REMOVE...]
+# Usage: daemon_json_edit check|edit|final DELETE_IF_EMPTY KEY ADD... -- REMOVE... [++ KEY ADD... -- REMOVE...]
 # The first edit of an existing file keeps its text as daemon.json.private-registry.bak; an edit
 # that brings the content back to the backup's writes the backup's own bytes, so removing what
-# this stack added restores the host's file byte for byte.
+# this stack added restores the host's file byte for byte. Docker's reload keeps a list whose key
+# is gone from the file, so `edit` writes a list it empties as [] and says "emptied KEY": reload
+# Docker, then run `final` with the same arguments to write the file without the key.
 daemon_json_edit() {
   python3 - "$daemon_json" "$@" <<'PY'
 import json, os, sys
@@ -145,6 +147,21 @@ if existed and not os.path.exists(backup):
         f.write(text)
     os.chmod(backup, file_mode)
     print("backup " + backup)
+emptied = [key for key, _, _ in sections if config.get(key) and key not in result]
+def write(content):
+    tmp = path + ".private-registry.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(content)
+    os.chmod(tmp, file_mode)
+    os.replace(tmp, path)
+if mode == "edit" and emptied:
+    interim = dict(result)
+    for key in emptied:
+        interim[key] = []
+        print("emptied " + key)
+    write(json.dumps(interim, indent=2) + "\n")
+    print("changed " + path)
+    sys.exit(0)
 if not result and delete_if_empty and existed:
     os.remove(path)
     print("deleted " + path)
@@ -157,30 +174,56 @@ if os.path.exists(backup):
             out = original
     except ValueError:
         pass
-json.loads(out) if out.strip() else None
-tmp = path + ".private-registry.tmp"
-with open(tmp, "w", encoding="utf-8") as f:
-    f.write(out)
-os.chmod(tmp, file_mode)
-os.replace(tmp, path)
+write(out)
 print(("created " if not existed else "changed ") + path)
 PY
 }
 
-# Docker re-reads insecure-registries and registry-mirrors on SIGHUP (a reload), so running containers keep running.
+# Docker re-reads insecure-registries and registry-mirrors on SIGHUP (a reload), so running containers
+# keep running. Sets docker_reloaded=yes when it sent the reload.
+docker_reloaded=no
 reload_docker() {
   local pid
   if [ -z "$ROOT" ] && command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker 2>/dev/null; then
-    if systemctl reload docker; then say "reloaded Docker (systemctl reload docker)"; else warn "systemctl reload docker failed; reload Docker yourself"; fi
+    if systemctl reload docker; then
+      say "reloaded Docker (systemctl reload docker)"
+      docker_reloaded=yes
+    else
+      warn "systemctl reload docker failed; reload Docker yourself"
+    fi
     return
   fi
   pid=$(cat "$ROOT/var/run/docker.pid" 2>/dev/null || true)
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     kill -HUP "$pid"
     say "reloaded Docker (SIGHUP to dockerd, pid $pid)"
+    docker_reloaded=yes
   else
     warn "Docker is not running, or not under systemd with a pid file to signal; it reads $daemon_json when it starts: restart Docker if it runs"
   fi
+}
+
+# A reload returns before Docker has applied it: waits up to 15 s until Docker's registry settings
+# no longer name any of the given addresses or URLs, asking it over its socket.
+wait_for_docker_to_drop() {
+  local socket="$ROOT/var/run/docker.sock" info value still tries=0
+  if [ "$#" -eq 0 ]; then return 0; fi
+  if ! command -v docker >/dev/null 2>&1 || [ ! -S "$socket" ]; then
+    warn "cannot ask Docker (no docker CLI or no $socket) whether it dropped $*; restart Docker if it still uses them"
+    return 0
+  fi
+  while [ "$tries" -lt 30 ]; do
+    info=$(docker -H "unix://$socket" info --format '{{json .RegistryConfig}}' 2>/dev/null) || break
+    still=no
+    for value in "$@"; do
+      value=${value#https://}
+      if grep -qF -- "$value" <<<"$info"; then still=yes; fi
+    done
+    if [ "$still" = no ]; then return 0; fi
+    tries=$((tries + 1))
+    sleep 0.5
+  done
+  warn "Docker still uses $* after the reload; restart Docker"
 }
 
 # What this stack owned before, of one kind ("file", "dir", "login", "insecure", "mirror"), and does not
@@ -355,9 +398,15 @@ if [ "$uses_daemon_json" = yes ]; then
   removals_of mirror "$owned_mirrors" remove_mirrors ${MIRRORS[@]+"${MIRRORS[@]}"}
   delete_if_empty=no
   if [ -n "${owned["created /etc/docker/daemon.json"]:-}" ]; then delete_if_empty=yes; fi
-  edit_output=$(daemon_json_edit edit "$delete_if_empty" \
-    insecure-registries ${INSECURE[@]+"${INSECURE[@]}"} -- ${remove_insecure[@]+"${remove_insecure[@]}"} \
+  edit_lists=(insecure-registries ${INSECURE[@]+"${INSECURE[@]}"} -- ${remove_insecure[@]+"${remove_insecure[@]}"}
     ++ registry-mirrors ${MIRRORS[@]+"${MIRRORS[@]}"} -- ${remove_mirrors[@]+"${remove_mirrors[@]}"})
+  edit_output=$(daemon_json_edit edit "$delete_if_empty" "${edit_lists[@]}")
+  if grep -q '^emptied ' <<<"$edit_output"; then
+    # Docker keeps a list whose key is gone: it reloads the emptied list first, then the key goes.
+    reload_docker
+    if [ "$docker_reloaded" = yes ]; then wait_for_docker_to_drop ${remove_insecure[@]+"${remove_insecure[@]}"} ${remove_mirrors[@]+"${remove_mirrors[@]}"}; fi
+    edit_output+=$'\n'$(daemon_json_edit final "$delete_if_empty" "${edit_lists[@]}")
+  fi
   keep_daemon_values insecure insecure-registries "$edit_output" ${INSECURE[@]+"${INSECURE[@]}"}
   keep_daemon_values mirror registry-mirrors "$edit_output" ${MIRRORS[@]+"${MIRRORS[@]}"}
   while IFS= read -r value; do
@@ -386,7 +435,7 @@ if [ "$uses_daemon_json" = yes ]; then
       if [ "$verb" = added ]; then changed "$key: added $value"; fi
     done <<<"$edit_output"
     if grep -q '^deleted ' <<<"$edit_output"; then changed "removed /etc/docker/daemon.json (created by this stack, now empty)"; fi
-    reload_docker
+    if [ "$docker_reloaded" = no ]; then reload_docker; fi
   fi
 fi
 

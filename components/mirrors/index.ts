@@ -1,3 +1,3 @@
 export { MirrorAccess, MirrorArgs, MirrorSettings, MirrorStorage, MirrorsArgs, MirrorsSettings, dockerHubUpstream, mirrorAccesses, resolveMirrors } from "./args";
 export { findMirrorProblems, findMirrorWarnings } from "./validation";
-export { mirrorNames } from "./resources";
+export { RegistryMirrorSummary } from "./outputs";

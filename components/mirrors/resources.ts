@@ -25,9 +25,14 @@ export interface DeclaredMirror {
     volumes: docker.Volume[];
 }
 
-/** `<containerName>-mirror-<name>` and `<dataVolumeName>-mirror-<name>`: beside the registry's own, on every host. */
-export function mirrorNames(containerName: string, dataVolumeName: string, mirror: string): { container: string; volume: string } {
-    return { container: `${containerName}-mirror-${mirror}`, volume: `${dataVolumeName}-mirror-${mirror}` };
+/** `<containerName>-mirror-<name>`: beside the registry's container, on every host. */
+function mirrorContainerName(containerName: string, mirror: string): string {
+    return `${containerName}-mirror-${mirror}`;
+}
+
+/** `<dataVolumeName>-mirror-<name>`: beside the registry's data volume, on every host. */
+export function mirrorVolumeName(dataVolumeName: string, mirror: string): string {
+    return `${dataVolumeName}-mirror-${mirror}`;
 }
 
 /**
@@ -57,18 +62,17 @@ export function declareMirrors(
         const volumes: docker.Volume[] = [];
         for (const host of hosts) {
             const paths = containerPaths(host.major);
-            const names = mirrorNames(host.deployment.containerName, host.deployment.dataVolumeName, m.name);
             const labels = { ...host.labels, [labelKeys.mirror]: m.name };
             const volume = new docker.Volume(
                 host.resourceName(`mirror-${m.name}-cache`),
-                { name: names.volume, labels: Object.entries(labels).map(([label, value]) => ({ label, value })) },
+                { name: mirrorVolumeName(host.deployment.dataVolumeName, m.name), labels: Object.entries(labels).map(([label, value]) => ({ label, value })) },
                 host.opts,
             );
             const upstreamCa = m.upstreamCaCertificate ? paths.upstreamCaFolder : undefined;
             containers.push(
                 declareRegistryContainer(host, {
                     role: `mirror-${m.name}-container`,
-                    containerName: names.container,
+                    containerName: mirrorContainerName(host.deployment.containerName, m.name),
                     port: host.port,
                     hostPort: m.port,
                     environment: registryEnvironment(shared.registryConfig, host.major, upstreamCa),

@@ -183,8 +183,9 @@ export function buildRegistryConfig(input: RegistryConfigInput): DistributionCon
         },
         storage: {
             ...storageDriverConfig(input.storage, input.major),
-            // A mirror's content is the upstream's: the proxy expires it itself, and nobody deletes it through the API.
-            delete: { enabled: !input.mirror },
+            // Also on a mirror: its proxy expires cached content through the stores that check this
+            // flag (off, nothing would ever expire); its API refuses deletes in proxy mode anyway.
+            delete: { enabled: true },
             cache: { blobdescriptor: input.redis ? "redis" : "inmemory" },
             // A push that fails (a full disk, a dropped client) leaves its partial data in _uploads
             // until purged; no client resumes an upload a day old, so a day is plenty.

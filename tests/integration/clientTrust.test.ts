@@ -7,9 +7,8 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chown, lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chown, lstat, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { PrivateRegistryArgs } from "../../components";
 import { renderRegistry, RenderedRegistry } from "../kit/render/render";
@@ -18,6 +17,7 @@ import { RunResult } from "../kit/host/process";
 import { startSshd, Sshd } from "../kit/services/sshd";
 import { createTestUsers, TestUsers } from "../kit/host/testUsers";
 import { freshTempDir } from "../kit/host/tempDirs";
+import { snapshotTree } from "../kit/host/treeSnapshot";
 import { testedMajors, testImages } from "../kit/registry/testRegistry";
 import { startDaemon, stopDaemon } from "../kit/services/daemons";
 
@@ -28,25 +28,7 @@ interface Command {
 }
 
 /** Every path under a root with its type, mode, content hash and mtime: equal snapshots mean nothing was touched. */
-async function snapshot(root: string): Promise<Record<string, string>> {
-    const out: Record<string, string> = {};
-    const walk = async (dir: string) => {
-        for (const entry of (await readdir(dir)).sort()) {
-            const path = join(dir, entry);
-            const st = await lstat(path);
-            const mode = (st.mode & 0o7777).toString(8);
-            if (st.isDirectory()) {
-                out[path.slice(root.length)] = `dir ${mode}`;
-                await walk(path);
-            } else {
-                const hash = createHash("sha256").update(await readFile(path)).digest("hex").slice(0, 16);
-                out[path.slice(root.length)] = `file ${mode} ${hash} ${st.mtimeMs}`;
-            }
-        }
-    };
-    await walk(root);
-    return out;
-}
+const snapshot = (root: string) => snapshotTree(root, { mtimes: true });
 
 /** A host root as a real host has it: /etc and /var/lib exist. */
 async function hostRoot(parent: string): Promise<string> {
@@ -242,7 +224,7 @@ describe("client trust scripts over a real sshd, into a host root", () => {
             await mkdir(join(root, "etc/docker"), { recursive: true });
             const original = '{"log-level":"warn",   "registry-mirrors": ["https://other-mirror.example"],\n "max-concurrent-downloads": 3}\n';
             await writeFile(join(root, "etc/docker/daemon.json"), original);
-            const before = await snapshot(root);
+            const before = await snapshotTree(root);
 
             const created = await sshd.run("root", reroot(withMirror.create, root));
             assert.equal(created.code, 0, created.stderr);
@@ -274,9 +256,8 @@ describe("client trust scripts over a real sshd, into a host root", () => {
             const removed = await sshd.run("root", reroot(withoutMirror.delete, root));
             assert.equal(removed.code, 0, removed.stderr);
             assert.equal(await readFile(join(root, "etc/docker/daemon.json"), "utf8"), original, "daemon.json byte for byte as it was");
-            // daemon.json was written back (same bytes, a new mtime); everything else untouched.
-            const contentOnly = (snap: Record<string, string>) => Object.fromEntries(Object.entries(snap).map(([k, v]) => [k, v.replace(/^(file \d+ \w+) .*$/, "$1")]));
-            assert.deepEqual(contentOnly(await snapshot(root)), contentOnly(before), "nothing of the stack's is left");
+            // daemon.json was written back (the same bytes, a new mtime); everything else as it was.
+            assert.deepEqual(await snapshotTree(root), before, "nothing of the stack's is left");
             assert.equal(await dockerd.reloads(), 3);
         } finally {
             await dockerd.stop();

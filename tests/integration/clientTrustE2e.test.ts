@@ -22,7 +22,7 @@ import { addLoopbackNames, LoopbackNames } from "../kit/host/loopbackNames";
 import { startSshd, Sshd } from "../kit/services/sshd";
 import { createTestUsers, TestUsers } from "../kit/host/testUsers";
 import { uniqueName } from "../kit/host/owner";
-import { containerdSocket, ownerLabelChange } from "../kit/registry/leftovers";
+import { containerdSocket, ownerLabelChange, removeCtrNamespace } from "../kit/registry/leftovers";
 import { freshTempDir } from "../kit/host/tempDirs";
 
 describe("end to end: Docker and containerd on a client host trust the registry through the component's command", () => {
@@ -97,8 +97,7 @@ describe("end to end: Docker and containerd on a client host trust the registry 
                 await deployed?.remove();
                 if (ref) await hostDocker.run(["rmi", "-f", ref]);
                 // containerd's namespace of this registry (ctr made it on the first pull), with anything left in it.
-                if (ref) await runProcess("ctr", ["--address", containerdSocket, "--namespace", unique, "images", "rm", ref]);
-                await runProcess("ctr", ["--address", containerdSocket, "namespaces", "rm", unique]);
+                await removeCtrNamespace(unique);
             });
 
             test("before the command: docker login fails on the unknown CA", async () => {

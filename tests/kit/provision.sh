@@ -13,7 +13,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/standIn.sh"
 
 packages=(docker.io docker-registry busybox-static apache2-utils openssl curl tar openssh-server openssh-client sudo python3 shellcheck
-  ceph-mon ceph-osd radosgw ceph-common redis-server redis-tools nginx libnginx-mod-stream pebble)
+  ceph-mon ceph-osd radosgw ceph-common redis-server redis-tools nginx libnginx-mod-stream pebble iproute2)
 
 mapfile -t missing < <(missing_packages "${packages[@]}")
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -113,12 +113,12 @@ test("client hosts: a listed mirror must exist, and Docker cannot use a Docker H
     assert.deepEqual(problemsOf({ ...args, clients: [{ ...client, mirrors: ["lab"] }] }), [], "other registries' mirrors are reached by name from Docker");
 });
 
-test("the proxy-mode config: upstream, credentials and TTL only when given, no auth when anonymous, no deletes", () => {
+test("the proxy-mode config: upstream, credentials and TTL only when given, no auth when anonymous", () => {
     const input = { ...registryConfigDefaults, major: 3 as const, port: 5001, httpSecret: "s", storage: { driver: "filesystem" as const } };
     const anonymous = buildRegistryConfig({ ...input, mirror: { upstream: "https://registry-1.docker.io", ttl: "", anonymous: true } });
     assert.deepEqual(anonymous.proxy, { remoteurl: "https://registry-1.docker.io" });
     assert.equal(anonymous.auth, undefined, "anyone may pull");
-    assert.deepEqual(anonymous.storage.delete, { enabled: false });
+    assert.deepEqual(anonymous.storage.delete, { enabled: true }, "the proxy's expiry deletes through it");
     const users = buildRegistryConfig({ ...input, mirror: { upstream: "https://lab.example", username: "u", password: "p", ttl: "24h", anonymous: false } });
     assert.deepEqual(users.proxy, { remoteurl: "https://lab.example", username: "u", password: "p", ttl: "24h" });
     assert.deepEqual(users.auth, { htpasswd: { realm: "Registry Realm", path: containerPaths(3).htpasswd } });

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { renderRegistry } from "../kit/render/render";
 import { reveal } from "../kit/render/secrets";
+import * as pulumi from "@pulumi/pulumi";
 import { PrivateRegistryArgs } from "../../components";
 
 const args: PrivateRegistryArgs = {
@@ -16,6 +17,17 @@ const args: PrivateRegistryArgs = {
     sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nk\n-----END OPENSSH PRIVATE KEY-----",
     // The trust scripts embed the CA and the password goes on stdin: both must be stable too.
     clients: [{ name: "web1", host: "10.0.0.21", runtimes: ["docker", "containerd"], dockerLogin: "ci", insecureRegistry: true }],
+};
+
+/** Each mirror's config, containers and volumes, and the clients' mirror settings, must be stable too. */
+const withMirrors: PrivateRegistryArgs = {
+    ...args,
+    image: "registry:3",
+    clients: [{ ...args.clients![0], mirrors: ["hub", "lab"] }],
+    mirrors: [
+        { name: "hub", port: 5002, access: "anonymous" },
+        { name: "lab", upstream: "https://lab.example.com", upstreamUsername: "u", upstreamPassword: pulumi.secret("upstream-token"), port: 5003, access: "users", ttl: "72h" },
+    ],
 };
 
 type Snapshot = Map<string, string>;
@@ -31,8 +43,8 @@ function changed(a: Snapshot, b: Snapshot): string[] {
     return [...a.keys()].filter((key) => a.get(key) !== b.get(key));
 }
 
-test("no perpetual diff: same config and stored provider outputs give byte-identical inputs, on 2.8 and 3.x", async () => {
-    for (const a of [args, { ...args, image: "registry:3.1.2", tracingEndpoint: "http://otel.internal:4318" }]) {
+test("no perpetual diff: same config and stored provider outputs give byte-identical inputs, on 2.8 and 3.x, with mirrors", async () => {
+    for (const a of [args, { ...args, image: "registry:3.1.2", tracingEndpoint: "http://otel.internal:4318" }, withMirrors]) {
         const first = await evaluate(a);
         const second = await evaluate(a, first.state);
         assert.deepEqual(changed(first.inputs, second.inputs), [], a.image ?? "registry:2");

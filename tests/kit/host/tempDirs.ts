@@ -48,7 +48,8 @@ export async function reapStaleDirs(prefix: string): Promise<void> {
     }
 }
 
-async function processesUsing(dir: string): Promise<number[]> {
+/** Live processes whose working directory or command line is in `dir`. */
+export async function processesUsing(dir: string): Promise<number[]> {
     const found: number[] = [];
     for (const entry of await readdir("/proc")) {
         if (!/^\d+$/.test(entry)) continue;

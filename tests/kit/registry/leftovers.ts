@@ -22,6 +22,25 @@ export const containerdSocket = ["/var/run/docker/containerd/containerd.sock", "
 
 let once: Promise<string[]> | undefined;
 
+/** Runs ctr against the engine's containerd. */
+const ctr = (...args: string[]) => runProcess("ctr", ["--address", containerdSocket, ...args]);
+
+/**
+ * Removes a containerd namespace with everything in it: images, then snapshots (children before
+ * parents, so a few rounds), then content; containerd refuses to remove a namespace that holds any.
+ */
+export async function removeCtrNamespace(namespace: string): Promise<void> {
+    const list = async (...args: string[]) => (await ctr("--namespace", namespace, ...args)).stdout.split("\n").filter(Boolean);
+    for (const ref of await list("images", "ls", "-q")) await ctr("--namespace", namespace, "images", "rm", ref);
+    for (let round = 0; round < 5; round++) {
+        const snapshots = (await list("snapshots", "ls")).slice(1).map((line) => line.split(/\s+/)[0]);
+        if (snapshots.length === 0) break;
+        for (const key of snapshots) await ctr("--namespace", namespace, "snapshots", "rm", key);
+    }
+    for (const digest of await list("content", "ls", "-q")) await ctr("--namespace", namespace, "content", "rm", digest);
+    await ctr("namespaces", "rm", namespace);
+}
+
 /** Removes them (once per process); what it removed, e.g. "container registry-rel-123-abcdef". */
 export function removeDockerLeftovers(): Promise<string[]> {
     once ??= (async () => {
@@ -43,13 +62,10 @@ export function removeDockerLeftovers(): Promise<string[]> {
             await dockerCli("rmi", "-f", id).catch(() => undefined);
             removed.push(`image ${id.replace(/^sha256:/, "").slice(0, 12)}`);
         }
-        const ctr = (...args: string[]) => runProcess("ctr", ["--address", containerdSocket, ...args]);
         const namespaces = await ctr("namespaces", "ls", "-q");
         for (const namespace of namespaces.code === 0 ? namespaces.stdout.split("\n").filter(Boolean) : []) {
             if (!madeByGoneRun(namespace)) continue;
-            const images = await ctr("--namespace", namespace, "images", "ls", "-q");
-            for (const ref of images.stdout.split("\n").filter(Boolean)) await ctr("--namespace", namespace, "images", "rm", ref);
-            await ctr("namespaces", "rm", namespace);
+            await removeCtrNamespace(namespace);
             removed.push(`containerd namespace ${namespace}`);
         }
         return removed;
