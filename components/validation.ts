@@ -24,7 +24,12 @@ export function findProblems(s: RegistrySettings): string[] {
         ...findDeploymentProblems(s.deployment, s.endpoint.hostnames),
         ...findVersionProblems(s.version, isImageReference(s.deployment.image)),
         ...findStorageProblems(s.storage, s.deployment.instances.length),
-        ...findMirrorProblems(s.mirrors, { registryPort: s.endpoint.port, major: s.version.major, acme: s.tls.source === "acme" }),
+        ...findMirrorProblems(s.mirrors, {
+            registryPort: s.endpoint.port,
+            major: s.version.major,
+            acme: s.tls.source === "acme",
+            names: certificateNames(s).map((n) => n.name),
+        }),
         ...findClientTrustProblems(s.clientTrust, s.credentials.users, s.mirrors.mirrors),
     ];
 }

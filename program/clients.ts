@@ -22,7 +22,7 @@ export function clientsFromConfig(value: unknown): ClientHostArgs[] {
     return (value as unknown[]).map((item, i) => {
         const name = (item as { name?: unknown } | null)?.name;
         const at = `clients[${i}]${typeof name === "string" ? ` (${name})` : ""}`;
-        const entry = configObject(at, item, clientTypes);
+        const entry = configObject(at, item, clientTypes, ["privateKey"]);
         if (entry.runtimes !== undefined && (!Array.isArray(entry.runtimes) || entry.runtimes.some((r) => typeof r !== "string"))) {
             refuse(notAllowed(`${at}.runtimes`, entry.runtimes, "expected a list such as [docker, containerd]"));
         }

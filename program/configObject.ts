@@ -12,9 +12,9 @@ export function refuse(line: string): never {
 
 /**
  * An object of the keys in `types` from the stack config, or a {@link RegistryConfigError} naming
- * `key` and the unknown or wrongly typed entry.
+ * `key` and the unknown or wrongly typed entry. The value of a `secrets` key is never shown.
  */
-export function configObject(key: string, value: unknown, types: ConfigTypes): Record<string, unknown> {
+export function configObject(key: string, value: unknown, types: ConfigTypes, secrets: readonly string[] = []): Record<string, unknown> {
     const known = Object.keys(types);
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
         return refuse(notAllowed(key, value, `expected an object with ${known.join(", ")}`));
@@ -24,7 +24,7 @@ export function configObject(key: string, value: unknown, types: ConfigTypes): R
         if (!known.includes(k)) refuse(`${key}.${k}: unknown setting; expected one of ${known.join(", ")}`);
         const type = types[k];
         if (type !== undefined && entry[k] !== undefined && typeof entry[k] !== type) {
-            refuse(notAllowed(`${key}.${k}`, entry[k], expected[type]));
+            refuse(secrets.includes(k) ? `${key}.${k}: a value of type ${typeof entry[k]} is not allowed; ${expected[type]}` : notAllowed(`${key}.${k}`, entry[k], expected[type]));
         }
     }
     return entry;

@@ -20,7 +20,7 @@ export function mirrorsFromConfig(value: unknown, secret: boolean): MirrorArgs[]
     return (value as unknown[]).map((item, i) => {
         const name = (item as { name?: unknown } | null)?.name;
         const at = `mirrors[${i}]${typeof name === "string" ? ` (${name})` : ""}`;
-        const { upstreamPassword, ...rest } = configObject(at, item, mirrorTypes) as unknown as MirrorArgs;
+        const { upstreamPassword, ...rest } = configObject(at, item, mirrorTypes, ["upstreamPassword"]) as unknown as MirrorArgs;
         if (!upstreamPassword) return rest;
         if (!secret) {
             refuse(

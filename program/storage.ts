@@ -13,7 +13,7 @@ export function s3FromConfig(value: unknown): S3StorageArgs | undefined {
         endpoint: "string", region: "string", bucket: "string", rootDirectory: "string", accessKey: "string", secretKey: "string",
         secure: "boolean", v4auth: "boolean", chunkSize: "number", redirect: "boolean",
     } as const;
-    const entry = configObject("s3", value, types);
+    const entry = configObject("s3", value, types, ["accessKey", "secretKey"]);
     const { accessKey, secretKey, ...rest } = entry as unknown as S3StorageArgs;
     return {
         ...rest,
@@ -26,7 +26,7 @@ export function s3FromConfig(value: unknown): S3StorageArgs | undefined {
 export function redisFromConfig(value: unknown): RedisCacheArgs | undefined {
     if (value === undefined || value === null) return undefined;
     const types = { address: "string", password: "string", db: "number" } as const;
-    const entry = configObject("redis", value, types);
+    const entry = configObject("redis", value, types, ["password"]);
     const { password, ...rest } = entry as unknown as RedisCacheArgs;
     return password ? { ...rest, password: pulumi.secret(password) } : rest;
 }

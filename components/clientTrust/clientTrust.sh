@@ -204,9 +204,10 @@ reload_docker() {
 }
 
 # A reload returns before Docker has applied it: waits up to 15 s until Docker's registry settings
-# no longer name any of the given addresses or URLs, asking it over its socket.
+# no longer hold any of the given insecure-registries addresses or registry-mirrors URLs, asking it
+# over its socket and comparing whole values.
 wait_for_docker_to_drop() {
-  local socket="$ROOT/var/run/docker.sock" info value still tries=0
+  local socket="$ROOT/var/run/docker.sock" info tries=0
   if [ "$#" -eq 0 ]; then return 0; fi
   if ! command -v docker >/dev/null 2>&1 || [ ! -S "$socket" ]; then
     warn "cannot ask Docker (no docker CLI or no $socket) whether it dropped $*; restart Docker if it still uses them"
@@ -214,12 +215,15 @@ wait_for_docker_to_drop() {
   fi
   while [ "$tries" -lt 30 ]; do
     info=$(docker -H "unix://$socket" info --format '{{json .RegistryConfig}}' 2>/dev/null) || break
-    still=no
-    for value in "$@"; do
-      value=${value#https://}
-      if grep -qF -- "$value" <<<"$info"; then still=yes; fi
-    done
-    if [ "$still" = no ]; then return 0; fi
+    if python3 - "$info" "$@" <<'PY'
+import json, sys
+config = json.loads(sys.argv[1]) or {}
+held = set((config.get("IndexConfigs") or {}).keys()) | {m.rstrip("/") for m in config.get("Mirrors") or []}
+sys.exit(1 if any(v.rstrip("/") in held for v in sys.argv[2:]) else 0)
+PY
+    then
+      return 0
+    fi
     tries=$((tries + 1))
     sleep 0.5
   done
@@ -417,10 +421,14 @@ if [ "$uses_daemon_json" = yes ]; then
   done <<<"$owned_mirrors"
   if [ "${#INSECURE[@]}" -gt 0 ] || [ "${#MIRRORS[@]}" -gt 0 ]; then
     if grep -q '^created ' <<<"$edit_output" || [ "$delete_if_empty" = yes ]; then keep "created /etc/docker/daemon.json"; fi
-    if grep -q '^backup ' <<<"$edit_output" || [ -n "${owned["backup /etc/docker/daemon.json.private-registry.bak"]:-}" ]; then
+    # The backup holds the file as it was before the first stack's edit: every stack with entries
+    # in the file shares it, and the last one to leave removes it.
+    if grep -q '^backup ' <<<"$edit_output" || [ -n "${owned["backup /etc/docker/daemon.json.private-registry.bak"]:-}" ] ||
+      others_own "backup /etc/docker/daemon.json.private-registry.bak"; then
       keep "backup /etc/docker/daemon.json.private-registry.bak"
     fi
-  elif [ -n "${owned["backup /etc/docker/daemon.json.private-registry.bak"]:-}" ] || grep -q '^backup ' <<<"$edit_output"; then
+  elif { [ -n "${owned["backup /etc/docker/daemon.json.private-registry.bak"]:-}" ] || grep -q '^backup ' <<<"$edit_output"; } &&
+    ! others_own "backup /etc/docker/daemon.json.private-registry.bak"; then
     # The backup is ours too; once none of our entries is left, it goes.
     rm -f "$daemon_json.private-registry.bak"
   fi

@@ -16,6 +16,8 @@ export interface ClientMirror {
     addresses: string[];
     /** The registry it mirrors, as image references name it (`docker.io`, `ghcr.io`). */
     mirrorOf: string;
+    /** That registry's own URL, where containerd falls back to when the mirror fails (`https://registry-1.docker.io`). */
+    server: string;
     /** True when it serves the registry's users (a login is needed), false when anyone may pull. */
     needsLogin: boolean;
 }
@@ -23,8 +25,8 @@ export interface ClientMirror {
 /** What a mirror does for containerd: it serves pulls, never pushes. */
 const mirrorCapabilities = ["pull", "resolve"] as const;
 
-/** The registry name Docker Hub's images carry, and the server containerd falls back to for it. */
-const dockerHub = { name: "docker.io", server: "https://registry-1.docker.io" } as const;
+/** The registry name Docker Hub's images carry. */
+const dockerHubName = "docker.io";
 
 /** What one client host should trust and do, in plain values. */
 export interface TrustSettings {
@@ -96,13 +98,8 @@ export function renderHostsToml(address: string, caPath: string | undefined, cap
  * containerd's `hosts.toml` for a mirrored registry (`certs.d/<mirrorOf>/hosts.toml`): pulls go
  * to the mirror first, then to the registry itself (`server`) if the mirror fails.
  */
-export function renderMirrorHostsToml(mirrorOf: string, mirrorAddress: string, caPath: string | undefined): string {
-    return hostsToml(mirrorServer(mirrorOf), [{ url: `https://${mirrorAddress}`, capabilities: mirrorCapabilities, caPath }]);
-}
-
-/** The registry's own server for a registry name: Docker Hub's is not at docker.io. */
-function mirrorServer(mirrorOf: string): string {
-    return mirrorOf === dockerHub.name ? dockerHub.server : `https://${mirrorOf}`;
+export function renderMirrorHostsToml(server: string, mirrorAddress: string, caPath: string | undefined): string {
+    return hostsToml(server, [{ url: `https://${mirrorAddress}`, capabilities: mirrorCapabilities, caPath }]);
 }
 
 function hostsToml(server: string, hosts: { url: string; capabilities: readonly string[]; caPath: string | undefined }[]): string {
@@ -121,7 +118,7 @@ function hostsToml(server: string, hosts: { url: string; capabilities: readonly 
 
 /** The `daemon.json` entry Docker needs for a Docker Hub mirror (`registry-mirrors`), or undefined for other registries. */
 export function dockerRegistryMirror(mirror: Pick<ClientMirror, "addresses" | "mirrorOf">): string | undefined {
-    return mirror.mirrorOf === dockerHub.name ? `https://${mirror.addresses[0]}` : undefined;
+    return mirror.mirrorOf === dockerHubName ? `https://${mirror.addresses[0]}` : undefined;
 }
 
 /** The directories, files, logins and daemon.json entries one client host should have. */
@@ -160,7 +157,7 @@ export function planTrust(s: TrustSettings): TrustPlan {
         for (const m of s.mirrors) {
             const dir = `${trustPaths.containerdCertsDir}/${m.mirrorOf}`;
             addDir(dir);
-            files.push({ path: `${dir}/hosts.toml`, mode: "0644", content: renderMirrorHostsToml(m.mirrorOf, m.addresses[0], caPathOf(m.addresses[0])) });
+            files.push({ path: `${dir}/hosts.toml`, mode: "0644", content: renderMirrorHostsToml(m.server, m.addresses[0], caPathOf(m.addresses[0])) });
         }
     }
     const docker = s.runtimes.includes("docker");

@@ -58,6 +58,11 @@ export interface DeclaredInstance {
 export interface InstanceHost {
     /** `<component>[-<instance>]-<role>`. */
     resourceName: (role: string) => string;
+    /**
+     * On the first listed instance: an alias to the single instance's resource of `role`, so a
+     * stack that lists instances for the first time takes its resources over; else nothing.
+     */
+    aliases: (role: string) => pulumi.CustomResourceOptions;
     /** Parent and provider. */
     opts: { parent: pulumi.Resource; provider?: docker.Provider };
     /** The registry's labels on this host. */
@@ -208,7 +213,7 @@ export function declareRegistryInstance(
         ...(volume ? [{ volumeName: volume.name, containerPath: paths.data }] : []),
         ...(acmeVolume ? [{ volumeName: acmeVolume.name, containerPath: paths.acmeCache }] : []),
     ];
-    const host: InstanceHost = { resourceName, opts, labels: labelMap, imageId: image.imageId, deployment: s, major: spec.major, debugPort: spec.debugPort, port: spec.port };
+    const host: InstanceHost = { resourceName, aliases, opts, labels: labelMap, imageId: image.imageId, deployment: s, major: spec.major, debugPort: spec.debugPort, port: spec.port };
     const container = declareRegistryContainer(
         host,
         {

@@ -43,8 +43,9 @@ export interface MirrorArgs {
     /** Who may pull: `users` or `anonymous` (see {@link MirrorAccess}). Required: the choice is the user's. */
     access: MirrorAccess;
     /**
-     * Distribution 3.x only: how long cached content is kept after it was last fetched, as a Go
-     * duration (`168h`, `720h`). Default: Distribution's own, 7 days. 2.8 always keeps 7 days.
+     * Distribution 3.x only: how long cached content is kept, as a Go
+     * duration (`168h`, `720h`), counted from when the mirror fetched it from the upstream: pulls
+     * served from the cache do not extend it. Default: Distribution's own, 7 days. 2.8 always keeps 7 days.
      */
     ttl?: string;
     /** Where the cache lives: `volume` (a Docker volume of its own on each registry host; the only choice). Default `volume`. */
@@ -103,6 +104,11 @@ function defaultMirrorOf(upstream: string): string {
     return isDockerHub(upstream) ? "docker.io" : upstreamHost(upstream);
 }
 
+/** A registry name as image references and containerd's folders spell it: lower case, no `:443`. */
+function normalizedRegistryName(name: string): string {
+    return typeof name === "string" ? name.toLowerCase().replace(/:443$/, "") : name;
+}
+
 export function resolveMirrors(args: MirrorsArgs): MirrorsSettings {
     return {
         mirrors: (args.mirrors ?? []).map((m) => {
@@ -110,7 +116,7 @@ export function resolveMirrors(args: MirrorsArgs): MirrorsSettings {
             return {
                 name: m.name,
                 upstream,
-                mirrorOf: m.mirrorOf || defaultMirrorOf(upstream),
+                mirrorOf: normalizedRegistryName(m.mirrorOf || defaultMirrorOf(upstream)),
                 upstreamUsername: m.upstreamUsername ?? "",
                 hasUpstreamPassword: isGiven(m.upstreamPassword),
                 plainUpstreamPassword: typeof m.upstreamPassword === "string" && m.upstreamPassword !== "",

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClientMirror, dockerRegistryMirror, renderMirrorHostsToml, trustPaths } from "../clientTrust/plan";
 import { registryAddress } from "../shared/hostnames";
-import type { MirrorAccess, MirrorSettings } from "./args";
+import { dockerHubUpstream, MirrorAccess, MirrorSettings, upstreamHost } from "./args";
 import { DeclaredMirror, mirrorVolumeName } from "./resources";
 
 /** One mirror, in the `mirrors` output: where it is, and what a client host outside the stack needs to use it. */
@@ -34,9 +34,23 @@ export function clientMirrors(mirrors: readonly MirrorSettings[], hostnames: rea
     return Object.fromEntries(
         mirrors.map((m) => [
             m.name,
-            { addresses: hostnames.map((host) => registryAddress(host, m.port)), mirrorOf: m.mirrorOf, needsLogin: m.access === "users" },
+            {
+                addresses: hostnames.map((host) => registryAddress(host, m.port)),
+                mirrorOf: m.mirrorOf,
+                server: mirroredServer(m),
+                needsLogin: m.access === "users",
+            },
         ]),
     );
+}
+
+/**
+ * The mirrored registry's own URL, for containerd to fall back to: Docker Hub's registry for
+ * `docker.io`, the upstream itself (with its scheme) when it is that registry, else `https://<mirrorOf>`.
+ */
+function mirroredServer(m: MirrorSettings): string {
+    if (m.mirrorOf === "docker.io") return dockerHubUpstream;
+    return upstreamHost(m.upstream) === m.mirrorOf ? m.upstream : `https://${m.mirrorOf}`;
 }
 
 /** The `mirrors` output: per mirror, where it is and the settings a host outside the stack needs. */
@@ -65,7 +79,7 @@ export function mirrorSummaries(
                     dockerRegistryMirror: dockerRegistryMirror(client),
                     containerdHostsToml: {
                         path: `${trustPaths.containerdCertsDir}/${m.settings.mirrorOf}/hosts.toml`,
-                        content: renderMirrorHostsToml(m.settings.mirrorOf, address, caPath),
+                        content: renderMirrorHostsToml(client.server, address, caPath),
                     },
                 };
                 return [m.settings.name, summary];

@@ -63,10 +63,12 @@ export function declareMirrors(
         for (const host of hosts) {
             const paths = containerPaths(host.major);
             const labels = { ...host.labels, [labelKeys.mirror]: m.name };
+            // Labels are ignored like the data volume's: Docker hands back an existing volume of the
+            // name with its old labels. A replacement (a new host) goes delete-first: the name is fixed.
             const volume = new docker.Volume(
                 host.resourceName(`mirror-${m.name}-cache`),
                 { name: mirrorVolumeName(host.deployment.dataVolumeName, m.name), labels: Object.entries(labels).map(([label, value]) => ({ label, value })) },
-                host.opts,
+                { ...host.opts, ...host.aliases(`mirror-${m.name}-cache`), ignoreChanges: ["labels"], deleteBeforeReplace: true },
             );
             const upstreamCa = m.upstreamCaCertificate ? paths.upstreamCaFolder : undefined;
             containers.push(
@@ -84,7 +86,7 @@ export function declareMirrors(
                         upstreamCaCertificatePem: m.upstreamCaCertificate ? pulumi.output(m.upstreamCaCertificate) : undefined,
                     }),
                     extraLabels: { [labelKeys.mirror]: m.name },
-                }),
+                }, host.aliases(`mirror-${m.name}-container`)),
             );
             volumes.push(volume);
         }

@@ -1,4 +1,4 @@
-import { isDnsName, isHostAddress } from "../shared/hostnames";
+import { isDnsName, isHostAddress, registryAddress } from "../shared/hostnames";
 import { portRange, Problems } from "../shared/problems";
 import type { RegistryMajor } from "../version/args";
 import { MirrorsSettings, mirrorAccesses, mirrorStorages, upstreamHost } from "./args";
@@ -16,6 +16,8 @@ export interface MirrorContext {
     major: RegistryMajor | undefined;
     /** True when the registry's certificate comes from ACME (none for a mirror's port). */
     acme: boolean;
+    /** Every name of the registry (hostnames, then instances'), for the addresses clients pull from. */
+    names: readonly string[];
 }
 
 /** The `host[:port]` form of a registry name as image references spell it (`docker.io`, `ghcr.io`, `registry.lab:5000`). */
@@ -52,6 +54,7 @@ export function findMirrorProblems(s: MirrorsSettings, context: MirrorContext): 
     const names = s.mirrors.map((m) => String(m.name).toLowerCase());
     const ports = s.mirrors.map((m) => m.port);
     const mirrored = s.mirrors.map((m) => m.mirrorOf.toLowerCase());
+    const ownAddresses = [context.registryPort, ...ports].flatMap((port) => context.names.map((name) => registryAddress(name.toLowerCase(), port)));
 
     s.mirrors.forEach((m, i) => {
         const at = `mirrors[${i}]${typeof m.name === "string" && m.name ? ` (${m.name})` : ""}`;
@@ -70,6 +73,8 @@ export function findMirrorProblems(s: MirrorsSettings, context: MirrorContext): 
             bad("mirrorOf", m.mirrorOf, "expected a registry name as image references spell it: docker.io, ghcr.io, registry.example.com:5000");
         } else if (upstream === undefined && mirrored.indexOf(m.mirrorOf.toLowerCase()) !== i) {
             bad("mirrorOf", m.mirrorOf, `each registry may be mirrored once (also mirrors[${mirrored.indexOf(m.mirrorOf.toLowerCase())}]); clients look one mirror up per registry`);
+        } else if (upstream === undefined && ownAddresses.includes(m.mirrorOf)) {
+            bad("mirrorOf", m.mirrorOf, "expected another registry than this stack's own registry or mirrors (their names and ports)");
         }
 
         if (m.hasUpstreamPassword && m.upstreamUsername === "") bad("upstreamUsername", "", "expected the upstream user the upstreamPassword belongs to");
@@ -97,7 +102,7 @@ export function findMirrorProblems(s: MirrorsSettings, context: MirrorContext): 
         }
 
         if (m.ttl !== "") {
-            if (!goDuration.test(m.ttl)) bad("ttl", m.ttl, "expected a duration such as 168h, 720h or 90m");
+            if (!goDuration.test(m.ttl) || !/[1-9]/.test(m.ttl)) bad("ttl", m.ttl, "expected a duration above zero such as 168h, 720h or 90m");
             else if (context.major === 2) bad("ttl", m.ttl, "registry:2 ignores proxy.ttl and always keeps cached content 7 days; remove ttl, or run registry:3");
         }
         if (!mirrorStorages.includes(m.storage)) {

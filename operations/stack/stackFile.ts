@@ -65,6 +65,11 @@ export function parseStackFile(project: string, name: string, text: string | und
     } else {
         throw new StackFileError(`${fileName}: ${key}: ${JSON.stringify(value)} is not allowed; expected true or false`);
     }
+    plainUpstreamPasswords(settings[`${project}:mirrors`]).forEach((i) => {
+        throw new StackFileError(
+            `${fileName}: ${project}:mirrors[${i}].upstreamPassword is stored in plain text; set it as a secret: pulumi config set --secret --path 'mirrors[${i}].upstreamPassword'`,
+        );
+    });
     return {
         name,
         fileName,
@@ -72,6 +77,19 @@ export function parseStackFile(project: string, name: string, text: string | und
         protected: isProtected,
         secretsProvider: typeof secretsprovider === "string" && secretsprovider !== "" ? secretsprovider : "passphrase",
     };
+}
+
+/**
+ * The indexes of the mirrors whose `upstreamPassword` is not a `secure:` value. The program can
+ * only tell whether the `mirrors` key holds some secret; the stack file says it per value.
+ */
+function plainUpstreamPasswords(mirrors: unknown): number[] {
+    if (!Array.isArray(mirrors)) return [];
+    return mirrors.flatMap((m: unknown, i) => {
+        const password = typeof m === "object" && m !== null ? (m as { upstreamPassword?: unknown }).upstreamPassword : undefined;
+        const secure = typeof password === "object" && password !== null && "secure" in password;
+        return password === undefined || password === "" || secure ? [] : [i];
+    });
 }
 
 /** Reads Pulumi.<name>.yaml from the project directory (missing is not an error here). */

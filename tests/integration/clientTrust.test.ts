@@ -264,6 +264,32 @@ describe("client trust scripts over a real sshd, into a host root", () => {
         }
     });
 
+    test("daemon.json shared by two stacks: the backup stays until the last one leaves, which restores the file byte for byte", async () => {
+        const mirrored = (await renderRegistry({
+            hostnames: ["registry.test"],
+            port: 5000,
+            mirrors: [{ name: "hub", port: 5001, access: "anonymous" }],
+            sshPrivateKey: sshd.privateKey,
+            clients: [{ name: "mirrored", host: "127.0.0.1", port: sshd.port, mirrors: ["hub"] }],
+        })).mocks.inputsOf("registry-client-mirrored") as unknown as Command;
+        const root = await newRoot();
+        await mkdir(join(root, "etc/docker"), { recursive: true });
+        const original = '{ "log-level": "warn" }\n';
+        await writeFile(join(root, "etc/docker/daemon.json"), original);
+        const backup = join(root, "etc/docker/daemon.json.private-registry.bak");
+
+        assert.equal((await run("root", "legacy", "create", root)).code, 0);
+        assert.equal((await sshd.run("root", reroot(mirrored.create, root))).code, 0);
+        assert.equal(await readFile(backup, "utf8"), original, "the first stack's backup, not overwritten by the second");
+        assert.equal((await run("root", "legacy", "delete", root)).code, 0);
+        assert.equal(await readFile(backup, "utf8"), original, "kept for the stack still in the file");
+        const last = await sshd.run("root", reroot(mirrored.delete, root));
+        assert.equal(last.code, 0, last.stderr);
+        assert.equal(await readFile(join(root, "etc/docker/daemon.json"), "utf8"), original);
+        assert.equal(existsSync(backup), false);
+        assert.equal(existsSync(join(root, "var/lib/private-registry")), false, "no manifest left");
+    });
+
     test("mirrors: a dockerd started with --registry-mirror flags is refused before anything changes", async () => {
         const command = (await renderRegistry({
             hostnames: ["registry.test"],

@@ -83,14 +83,18 @@ function describeGarbageCollection(major: RegistryMajor): void {
             });
             assert.equal(await dockerCli("inspect", "-f", "{{.State.Running}}", stray), "true");
             // A mirror's container carries the stack's labels, and the mirror's name.
-            await dockerCli("rm", "-f", "-v", stray);
+            const mirror = `${stray}-mirror`;
             const mirrorLabels = ["private-registry.managed-by=pulumi", "private-registry.stack=private-registry/test", "private-registry.mirror=hub"];
-            await dockerCli("run", "-d", "--name", stray, ...mirrorLabels.flatMap((l) => ["--label", l]), "--entrypoint", "/bin/sleep", image, "300");
-            await assert.rejects(
-                garbageCollect({ container: stray }),
-                new RegExp(`container "${stray}" is the pull-through cache "hub" of stack "private-registry/test": a mirror expires its cached content itself.*Nothing was stopped`),
-            );
-            assert.equal(await dockerCli("inspect", "-f", "{{.State.Running}}", stray), "true");
+            try {
+                await dockerCli("run", "-d", "--name", mirror, ...mirrorLabels.flatMap((l) => ["--label", l]), "--entrypoint", "/bin/sleep", image, "300");
+                await assert.rejects(
+                    garbageCollect({ container: mirror }),
+                    new RegExp(`container "${mirror}" is the pull-through cache "hub" of stack "private-registry/test": a mirror expires its cached content itself.*Nothing was stopped`),
+                );
+                assert.equal(await dockerCli("inspect", "-f", "{{.State.Running}}", mirror), "true");
+            } finally {
+                await dockerCli("rm", "-f", "-v", mirror).catch(() => undefined);
+            }
             await assert.rejects(garbageCollect({ container: `${stray}-missing` }), /no container ".*-missing" on .*containerName/);
             const before = await startedAt();
             await assert.rejects(

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { parse } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { renderRegistry, uploadedFiles } from "../kit/render/render";
+import { currentMocks, renderRegistry, uploadedFiles } from "../kit/render/render";
 import { isSecret, valueOf } from "../kit/render/mocks";
 import { isSecretEnvelope, plainStrings, reveal } from "../kit/render/secrets";
 import {
@@ -80,7 +80,7 @@ test("mirrors: sharing the registry's S3 bucket, a TTL on registry:2, and a bad 
     // A cast: the type allows only "volume"; stack config is untyped, so the check is what stops it.
     assertOneProblem({ mirrors: [{ ...hub, storage: "s3" as "volume" }] }, "mirrors[0] (hub).storage", /expected volume: .* the proxy's expiry would delete the registry's own blobs/);
     assertOneProblem({ image: "registry:2", mirrors: [{ ...hub, ttl: "24h" }] }, "mirrors[0] (hub).ttl", /registry:2 ignores proxy.ttl .* 7 days/);
-    assertOneProblem({ mirrors: [{ ...hub, ttl: "7 days" }] }, "mirrors[0] (hub).ttl", /a duration such as 168h/);
+    assertOneProblem({ mirrors: [{ ...hub, ttl: "7 days" }] }, "mirrors[0] (hub).ttl", /a duration above zero such as 168h/);
 });
 
 test("mirrors: names, access and mirrored registries are checked; no mirrors with ACME", () => {
@@ -147,6 +147,11 @@ test("each mirror: its own container and cache volume beside the registry, its o
     assert.deepEqual(container.volumes, [{ volumeName: "registry-data-mirror-lab", containerPath: "/var/lib/registry" }]);
     assert.ok(container.labels.some((l) => l.label === "private-registry.mirror" && l.value === "lab"));
     assert.deepEqual((r.mocks.inputsOf("registry-mirror-lab-cache") as { name: string }).name, "registry-data-mirror-lab");
+    // A new major or host changes the labels: ignored, as for the data volume; a replacement (a new host) deletes first.
+    const cache = r.options.find((o) => o.name === "registry-mirror-lab-cache")!;
+    assert.deepEqual([cache.ignoreChanges, cache.deleteBeforeReplace, cache.retainOnDelete], [["labels"], true, undefined]);
+    const mirrorContainer = r.options.find((o) => o.name === "registry-mirror-lab-container")!;
+    assert.deepEqual([mirrorContainer.deleteBeforeReplace, mirrorContainer.additionalSecretOutputs, mirrorContainer.parentName], [true, ["uploads"], "registry"]);
 
     const paths = containerPaths(3);
     const registryFiles = uploadedFiles(r);
@@ -200,6 +205,12 @@ test("with several instances, every host runs every mirror through its own provi
         assert.equal(container?.providerName, providerOf(i));
         assert.equal(volume?.providerName, providerOf(i));
     }
+    // Listing instances for the first time: the first one takes the single instance's mirror over
+    // (its container name, port and volume), as it takes over the registry's container.
+    const aliasesOf = (n: string) => r.options.find((o) => o.name === n)!.aliasNames;
+    assert.deepEqual(aliasesOf("registry-a-mirror-hub-container"), ["registry-mirror-hub-container"]);
+    assert.deepEqual(aliasesOf("registry-a-mirror-hub-cache"), ["registry-mirror-hub-cache"]);
+    assert.deepEqual([aliasesOf("registry-b-mirror-hub-container"), aliasesOf("registry-b-mirror-hub-cache")], [[], []]);
     const mirrors = await valueOf(r.registry.mirrors);
     assert.deepEqual(mirrors.hub.addresses, ["registry.example.com:5001", "reg-a.internal:5001", "reg-b.internal:5001"]);
     // A mirror's cache is its own even when the registry keeps its images in S3.
@@ -237,6 +248,7 @@ test("the mirrors output: address, and the daemon.json entry and hosts.toml a ho
 
 test("a bad mirror fails before anything is declared", async () => {
     await assert.rejects(renderRegistry({ ...base, mirrors: [{ ...hub, port: 5000 }] }), (e: unknown) => e instanceof RegistryConfigError && /mirrors\[0\] \(hub\)\.port/.test(e.message));
+    assert.deepEqual(currentMocks()!.resources, [], "no resource was registered");
 });
 
 test("client plan: Docker gets the Docker Hub mirror in registry-mirrors, containerd a hosts.toml per mirrored registry, logins where users are needed", () => {
@@ -248,8 +260,8 @@ test("client plan: Docker gets the Docker Hub mirror in registry-mirrors, contai
         insecureRegistry: false,
         loginWaitSeconds: 0,
         mirrors: [
-            { addresses: ["reg.test:5001"], mirrorOf: "docker.io", needsLogin: false },
-            { addresses: ["reg.test:5002"], mirrorOf: "ghcr.io", needsLogin: true },
+            { addresses: ["reg.test:5001"], mirrorOf: "docker.io", server: "https://registry-1.docker.io", needsLogin: false },
+            { addresses: ["reg.test:5002"], mirrorOf: "ghcr.io", server: "https://ghcr.io", needsLogin: true },
         ],
     };
     const docker = planTrust({ ...settings, runtimes: ["docker"] });
@@ -305,15 +317,45 @@ test("stack config: mirrors are read with their keys checked, and an upstream pa
     );
     assert.throws(() => mirrorsFromConfig([{ ...entry, upstreamPasword: "x" }], true), /mirrors\[0\] \(lab\)\.upstreamPasword: unknown setting/);
     assert.throws(() => mirrorsFromConfig([{ ...entry, port: "5002" }], true), /mirrors\[0\] \(lab\)\.port: "5002" is not allowed; expected a number/);
+    assert.throws(
+        () => mirrorsFromConfig([{ ...entry, upstreamPassword: 123456789 }], true),
+        (e: unknown) => e instanceof RegistryConfigError && /upstreamPassword: a value of type number is not allowed; expected a text/.test(e.message) && !e.message.includes("123456789"),
+        "a wrongly typed password is not shown",
+    );
     assert.throws(() => mirrorsFromConfig({ name: "hub" }, true), /Invalid registry configuration:\n {2}- mirrors: .* expected a list of mirrors/);
 });
 
 test("containerd is told a mirror's own address serves pulls only", () => {
     const plan = planTrust({
         owner: "o", addresses: ["reg.test:5000"], caCertificatePem: "CA", dockerLogin: "", insecureRegistry: false, loginWaitSeconds: 0, runtimes: ["containerd"],
-        mirrors: [{ addresses: ["reg.test:5001"], mirrorOf: "docker.io", needsLogin: false }],
+        mirrors: [{ addresses: ["reg.test:5001"], mirrorOf: "docker.io", server: "https://registry-1.docker.io", needsLogin: false }],
     });
     const capabilitiesOf = (path: string) => /capabilities = (.*)/.exec(plan.files.find((f) => f.path === path)!.content)![1];
     assert.equal(capabilitiesOf("/etc/containerd/certs.d/reg.test:5000/hosts.toml"), '["pull", "resolve", "push"]');
     assert.equal(capabilitiesOf("/etc/containerd/certs.d/reg.test:5001/hosts.toml"), '["pull", "resolve"]');
+});
+
+test("mirrorOf: spelled as image references spell it, and never this stack's own registry or mirrors", async () => {
+    const s = resolveSettings("registry", { ...base, mirrors: [{ ...hub, mirrorOf: "Docker.IO:443" }] });
+    assert.equal(s.mirrors.mirrors[0].mirrorOf, "docker.io");
+    assert.deepEqual(findProblems(s), []);
+    for (const own of ["registry.example.com:5000", "registry.example.com:5002"]) {
+        assertOneProblem({ mirrors: [{ ...hub, mirrorOf: own }, { ...lab, ttl: undefined }] }, "mirrors[0] (hub).mirrorOf", /expected another registry than this stack's own/);
+    }
+    assertOneProblem({ mirrors: [{ ...hub, ttl: "0s" }] }, "mirrors[0] (hub).ttl", /a duration above zero/);
+});
+
+test("containerd falls back to the mirrored registry itself: Docker Hub's registry, or the upstream with its own scheme", async () => {
+    const r = await renderRegistry({
+        ...base,
+        mirrors: [
+            { ...hub, upstream: "http://cache.lab.example:5000", mirrorOf: "docker.io" },
+            { name: "plain", upstream: "http://lab.example.com:5000", port: 5003, access: "anonymous" },
+            { name: "renamed", upstream: "https://artifactory.example.com", mirrorOf: "quay.io", port: 5004, access: "users" },
+        ],
+    });
+    const serverOf = async (name: string) => /^server = "(.*)"$/m.exec((await valueOf(r.registry.mirrors))[name].containerdHostsToml.content)![1];
+    assert.equal(await serverOf("hub"), "https://registry-1.docker.io");
+    assert.equal(await serverOf("plain"), "http://lab.example.com:5000");
+    assert.equal(await serverOf("renamed"), "https://quay.io");
 });

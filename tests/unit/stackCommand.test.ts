@@ -48,6 +48,18 @@ test("parse: a second stack or another project directory among pulumi's flags is
     assert.deepEqual(parseStackCommand("up", ["staging", "--skip-preview", "--show-secrets"]).pulumiArgs, ["--skip-preview", "--show-secrets"]);
 });
 
+test("stack file: a mirror's upstreamPassword must be a secure value, per mirror (the program sees only the whole key)", () => {
+    const stack = (password: string) =>
+        `config:\n  ${project}:mirrors:\n    - { name: hub, port: 5001, access: anonymous }\n    - name: lab\n      port: 5002\n      access: users\n      upstreamUsername: u\n      upstreamPassword: ${password}\n`;
+    assert.equal(file("dev", stack("\n        secure: v1:abc")).exists, true);
+    assert.throws(
+        () => file("dev", stack("token-in-clear")),
+        (e: Error) =>
+            e instanceof StackFileError &&
+            e.message === `Pulumi.dev.yaml: ${project}:mirrors[1].upstreamPassword is stored in plain text; set it as a secret: pulumi config set --secret --path 'mirrors[1].upstreamPassword'`,
+    );
+});
+
 test("stack file: protected is true, \"true\" or absent/false; anything else is an error naming file, key and value", () => {
     assert.equal(file("prod", "config:\n  private-registry:protected: true\n").protected, true);
     assert.equal(file("prod", "config:\n  private-registry:protected: \"true\"\n").protected, true);
