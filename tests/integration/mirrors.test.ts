@@ -17,12 +17,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { containerPaths } from "../../components";
 import type { MirrorArgs, RegistryMajor, RegistryMirrorSummary } from "../../components";
+import { dockerCli } from "../kit/docker";
 import { addLoopbackNames, LoopbackNames } from "../kit/host/loopbackNames";
 import { forwardIpv6Loopback, freePort } from "../kit/host/net";
 import { uniqueName } from "../kit/host/owner";
 import { freshTempDir } from "../kit/host/tempDirs";
 import { errorCodes, RegistryApi, responseSummary } from "../kit/registry/api";
-import { ContainerInputs, removeContainerAndVolume, runContainer } from "../kit/registry/container";
+import { ContainerInputs, removeContainerAndVolume, runContainer, waitForHealth } from "../kit/registry/container";
 import { containerLogs, containerState, waitFor } from "../kit/registry/containerOps";
 import { ImageClient } from "../kit/registry/imageClient";
 import { onLoopbackPorts } from "../kit/registry/sharedInstances";
@@ -185,6 +186,23 @@ function describeMirrors(major: RegistryMajor): void {
                 await upstream!.start();
             }
             assert.equal(await cli.pull(`${address}/library/busybox:2`), digests.uncached, "with the upstream back, it pulls");
+        });
+
+        test("a mirror that starts while its upstream is down exits and is restarted until the upstream answers, then serves its cache", async () => {
+            const hub = mirrors.hub;
+            const restarts = async () => Number(await dockerCli("inspect", "-f", "{{.RestartCount}}", hub.container));
+            const before = await restarts();
+            await upstream!.stop();
+            try {
+                // Distribution asks the upstream how it authenticates when it starts, and gives up without it.
+                await dockerCli("restart", "--time", "5", hub.container);
+                await waitFor("the mirror to exit and be restarted", async () => ((await restarts()) > before ? true : undefined));
+            } finally {
+                await upstream!.start();
+            }
+            await waitForHealth(hub.container, 60_000);
+            await cli.removeLocal(`${hub.summary.address}/library/busybox:1`);
+            assert.equal(await cli.pull(`${hub.summary.address}/library/busybox:1`), digests.cached, "its cache survived");
         });
 
         test("a push to a mirror is refused: at once for an image whose layers it holds, and by every upload dockerd retries", async () => {
