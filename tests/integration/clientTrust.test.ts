@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { chown, lstat, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { PrivateRegistryArgs } from "../../components";
+import type { ClientHostArgs, ClientRuntime, PrivateRegistryArgs } from "../../components";
 import { renderRegistry, RenderedRegistry } from "../kit/render/render";
 import { reroot } from "../kit/render/reroot";
 import { RunResult } from "../kit/host/process";
@@ -79,6 +79,17 @@ describe("client trust scripts over a real sshd, into a host root", () => {
         return sshd.run(user, reroot(c[action], root), c.stdin);
     };
     const newRoot = () => hostRoot(rootsDir!);
+    /** The command of client `mirrored` (listing the anonymous Docker Hub mirror `hub` unless `client` says otherwise). */
+    const mirroredCommand = async (client: Partial<ClientHostArgs> = {}) =>
+        (
+            await renderRegistry({
+                hostnames: ["registry.test"],
+                port: 5000,
+                mirrors: [{ name: "hub", port: 5001, access: "anonymous" }],
+                sshPrivateKey: sshd.privateKey,
+                clients: [{ name: "mirrored", host: "127.0.0.1", port: sshd.port, mirrors: ["hub"], ...client }],
+            })
+        ).mocks.inputsOf("registry-client-mirrored") as unknown as Command;
 
     before(async () => {
         rootsDir = await freshTempDir("trust-roots-");
@@ -209,15 +220,8 @@ describe("client trust scripts over a real sshd, into a host root", () => {
     });
 
     test("mirrors: registry-mirrors merged beside insecure-registries and other keys, hosts.toml per mirrored registry, all undone byte for byte", async () => {
-        const render = (mirrors: string[]) =>
-            renderRegistry({
-                hostnames: ["registry.test"],
-                port: 5000,
-                mirrors: [{ name: "hub", port: 5001, access: "anonymous" }],
-                sshPrivateKey: sshd.privateKey,
-                clients: [{ name: "mirrored", host: "127.0.0.1", port: sshd.port, hostKey: sshd.hostKey, runtimes: ["docker", "containerd"], insecureRegistry: true, mirrors }],
-            }).then((r) => r.mocks.inputsOf("registry-client-mirrored") as unknown as Command);
-        const [withMirror, withoutMirror] = [await render(["hub"]), await render([])];
+        const client = { hostKey: sshd.hostKey, runtimes: ["docker", "containerd"] as ClientRuntime[], insecureRegistry: true };
+        const [withMirror, withoutMirror] = [await mirroredCommand({ ...client, mirrors: ["hub"] }), await mirroredCommand({ ...client, mirrors: [] })];
         const root = await newRoot();
         const dockerd = await fakeDockerd(root);
         try {
@@ -265,13 +269,7 @@ describe("client trust scripts over a real sshd, into a host root", () => {
     });
 
     test("daemon.json shared by two stacks: the backup stays until the last one leaves, which restores the file byte for byte", async () => {
-        const mirrored = (await renderRegistry({
-            hostnames: ["registry.test"],
-            port: 5000,
-            mirrors: [{ name: "hub", port: 5001, access: "anonymous" }],
-            sshPrivateKey: sshd.privateKey,
-            clients: [{ name: "mirrored", host: "127.0.0.1", port: sshd.port, mirrors: ["hub"] }],
-        })).mocks.inputsOf("registry-client-mirrored") as unknown as Command;
+        const mirrored = await mirroredCommand();
         const root = await newRoot();
         await mkdir(join(root, "etc/docker"), { recursive: true });
         const original = '{ "log-level": "warn" }\n';
@@ -291,13 +289,7 @@ describe("client trust scripts over a real sshd, into a host root", () => {
     });
 
     test("mirrors: a dockerd started with --registry-mirror flags is refused before anything changes", async () => {
-        const command = (await renderRegistry({
-            hostnames: ["registry.test"],
-            port: 5000,
-            mirrors: [{ name: "hub", port: 5001, access: "anonymous" }],
-            sshPrivateKey: sshd.privateKey,
-            clients: [{ name: "mirrored", host: "127.0.0.1", port: sshd.port, mirrors: ["hub"] }],
-        })).mocks.inputsOf("registry-client-mirrored") as unknown as Command;
+        const command = await mirroredCommand();
         const root = await newRoot();
         const dockerd = await fakeDockerd(root, ["--registry-mirror=https://mirror.example"]);
         try {
