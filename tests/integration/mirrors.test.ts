@@ -10,7 +10,8 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { Server } from "node:net";
 import * as pulumi from "@pulumi/pulumi";
@@ -27,7 +28,7 @@ import { ContainerInputs, removeContainerAndVolume, runContainer, waitForHealth 
 import { containerLogs, containerState, waitFor } from "../kit/registry/containerOps";
 import { ImageClient } from "../kit/registry/imageClient";
 import { onLoopbackPorts } from "../kit/registry/sharedInstances";
-import { snapshotStoredFiles, volumeMountpoint } from "../kit/registry/storedFiles";
+import { volumeMountpoint } from "../kit/registry/storedFiles";
 import { testedMajors, testImages, testRegistryArgs, testVersions } from "../kit/registry/testRegistry";
 import { startUpstream, Upstream } from "../kit/registry/upstream";
 import { renderRegistry, RenderedRegistry, uploadedFiles } from "../kit/render/render";
@@ -40,12 +41,20 @@ interface RunningMirror {
     volume: string;
 }
 
-/** Blob digests stored on a registry volume: each blob's data file, whose sha256 is its digest. */
+/**
+ * Blob digests stored on a registry volume: each blob's data file, keyed by the sha256 of its
+ * content. A blob the proxy's expiry deletes while this reads is left out, not an error.
+ */
 async function storedBlobs(volume: string): Promise<Map<string, string>> {
-    const root = await volumeMountpoint(volume);
+    const root = join(await volumeMountpoint(volume), "docker/registry/v2/blobs/sha256");
     const blobs = new Map<string, string>();
-    for (const [path, hash] of await snapshotStoredFiles(root)) {
-        if (/^docker\/registry\/v2\/blobs\/sha256\/[0-9a-f]{2}\/[0-9a-f]{64}\/data$/.test(path)) blobs.set(`sha256:${hash}`, join(root, path));
+    const entries = (dir: string) => readdir(dir).catch(() => [] as string[]);
+    for (const prefix of await entries(root)) {
+        for (const digest of await entries(join(root, prefix))) {
+            const file = join(root, prefix, digest, "data");
+            const content = await readFile(file).catch(() => undefined);
+            if (content !== undefined) blobs.set(`sha256:${createHash("sha256").update(content).digest("hex")}`, file);
+        }
     }
     return blobs;
 }
