@@ -8,7 +8,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { chown, lstat, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chown, lstat, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ClientHostArgs, ClientRuntime, PrivateRegistryArgs } from "../../components";
 import { renderRegistry, RenderedRegistry } from "../kit/render/render";
@@ -18,6 +18,7 @@ import { startSshd, Sshd } from "../kit/services/sshd";
 import { createTestUsers, TestUsers } from "../kit/host/testUsers";
 import { freshTempDir } from "../kit/host/tempDirs";
 import { snapshotTree } from "../kit/host/treeSnapshot";
+import { hostRoot } from "../kit/host/hostRoot";
 import { testedMajors, testImages } from "../kit/registry/testRegistry";
 import { startDaemon, stopDaemon } from "../kit/services/daemons";
 
@@ -29,14 +30,6 @@ interface Command {
 
 /** Every path under a root with its type, mode, content hash and mtime: equal snapshots mean nothing was touched. */
 const snapshot = (root: string) => snapshotTree(root, { mtimes: true });
-
-/** A host root as a real host has it: /etc and /var/lib exist. */
-async function hostRoot(parent: string): Promise<string> {
-    const root = await mkdtemp(join(parent, "root-"));
-    await mkdir(join(root, "etc"), { recursive: true });
-    await mkdir(join(root, "var/lib"), { recursive: true });
-    return root;
-}
 
 /**
  * A stand-in dockerd: its pid file in the host root, counting the SIGHUPs (reloads) it gets (in a

@@ -12,7 +12,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { lstat, mkdir, mkdtemp, readdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { Server } from "node:net";
 import { join } from "node:path";
 import { requireDockerAndImage } from "../kit/docker";
@@ -32,6 +32,7 @@ import { addLoopbackNames, LoopbackNames } from "../kit/host/loopbackNames";
 import { uniqueName } from "../kit/host/owner";
 import { freshTempDir } from "../kit/host/tempDirs";
 import { snapshotTree } from "../kit/host/treeSnapshot";
+import { hostRoot } from "../kit/host/hostRoot";
 import { startSshd, Sshd } from "../kit/services/sshd";
 import { DockerDaemon, startDockerDaemon } from "../kit/services/dockerDaemon";
 
@@ -70,13 +71,7 @@ describe("mirrors on client hosts: Docker and containerd pull docker.io images t
         if (rootsDir) await rm(rootsDir, { recursive: true, force: true });
     });
 
-    /** A host root as a real host has it: /etc and /var/lib exist. */
-    const hostRoot = async () => {
-        const root = await mkdtemp(join(rootsDir!, "root-"));
-        await mkdir(join(root, "etc"), { recursive: true });
-        await mkdir(join(root, "var/lib"), { recursive: true });
-        return root;
-    };
+    const newRoot = () => hostRoot(rootsDir!);
 
     for (const major of testedMajors) {
         describe(`Distribution ${testVersions[major]}`, () => {
@@ -159,7 +154,7 @@ describe("mirrors on client hosts: Docker and containerd pull docker.io images t
                 before(async () => {
                     digests = [await upstream!.pushImage(repo, "1"), await upstream!.pushImage(repo, "2")];
                     url = `https://${mirrorAddress}`;
-                    root = await hostRoot();
+                    root = await newRoot();
                     daemonJson = join(root, "etc/docker/daemon.json");
                     await mkdir(join(root, "etc/docker"));
                     await writeFile(daemonJson, original, { mode: 0o640 });
@@ -223,7 +218,7 @@ describe("mirrors on client hosts: Docker and containerd pull docker.io images t
             test("containerd: the create script sends docker.io to the mirror in hosts.toml, ctr pulls through it; the delete script leaves the host root as it was", async () => {
                 const repo = `library/ctr-${unique}`;
                 const digest = await upstream!.pushImage(repo, "1");
-                const root = await hostRoot();
+                const root = await newRoot();
                 const before = await snapshotTree(root);
                 const created = await run("containerd", "create", root);
                 assert.equal(created.code, 0, created.stderr);
