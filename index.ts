@@ -4,9 +4,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PrivateRegistry } from "./components";
-import { registryArgsFromConfig } from "./program";
+import { deployedServerCertificate, registryArgsFromConfig } from "./program";
 
-const registry = new PrivateRegistry("registry", registryArgsFromConfig(new pulumi.Config()));
+const registry = new PrivateRegistry("registry", {
+    ...registryArgsFromConfig(new pulumi.Config()),
+    // Read back at the next `up` to renew the generated certificate in time (docs/certificates.md#renewal).
+    deployedServerCertificate: deployedServerCertificate(),
+});
 
 /** `docker tag IMAGE <address>/NAME:TAG`, then `docker push`. */
 export const address = registry.address;
@@ -17,6 +21,9 @@ export const tlsSource = registry.tlsSource;
 /** True when clients must install caCertificatePem; false for a publicly trusted certificate (nothing to install). */
 export const clientCaRequired = registry.clientCaRequired;
 export const caCertificatePem = registry.caCertificatePem;
+/** The certificate the registry serves; with serverCertificateRenewal, what the next `up` renews from. */
+export const serverCertificatePem = registry.serverCertificatePem;
+export const serverCertificateRenewal = registry.serverCertificateRenewal;
 export const userNames = registry.userNames;
 /** Secret: `pulumi stack output passwords --show-secrets`. */
 export const passwords = registry.passwords;

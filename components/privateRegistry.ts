@@ -15,6 +15,7 @@ import { declareRegistryInstance } from "./instances/resources";
 import { containerPaths } from "./instances/containerLayout";
 import { declareMirrors } from "./mirrors/resources";
 import { clientMirrors, mirrorSummaries, RegistryMirrorSummary } from "./mirrors/outputs";
+import { engineRunsStateMigrations } from "./shared/engineFeatures";
 
 /** One listed instance, in the `instances` output. */
 export interface RegistryInstanceSummary {
@@ -29,6 +30,12 @@ export interface RegistryInstanceSummary {
     /** Container name on that host (what `npm run gc -- --container` takes). */
     containerName: string;
 }
+
+/** Said at every `up` by a Pulumi CLI (or state backend) without state migrations (docs/provider-behaviour.md). */
+const noStateMigrationsWarning =
+    "This Pulumi CLI or its state backend cannot run state migrations (Pulumi CLI 3.274 or later with a local, S3 or " +
+    "Pulumi Cloud backend can): on a Docker host whose daemon.json sets log-opts, every `pulumi up` replaces the registry " +
+    "containers, because the docker provider reads the daemon's log options back as a change. Update the Pulumi CLI.";
 
 /** Pulumi type token of the component. */
 export const privateRegistryType = "registry:index:PrivateRegistry";
@@ -57,6 +64,11 @@ export class PrivateRegistry extends pulumi.ComponentResource {
     public readonly caCertificatePem: pulumi.Output<string | undefined>;
     /** PEM of the server certificate the registry presents; undefined with ACME, where the registry obtains it at run time. */
     public readonly serverCertificatePem: pulumi.Output<string | undefined>;
+    /**
+     * With a generated certificate: its renewal trigger, which changes when a renewal is due
+     * (pass it back with {@link serverCertificatePem} as `deployedServerCertificate`); else undefined.
+     */
+    public readonly serverCertificateRenewal: pulumi.Output<string | undefined>;
     /** Registry user names. */
     public readonly userNames: pulumi.Output<string[]>;
     /** Password per user name (secret). */
@@ -84,6 +96,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         validateSettings(settings);
         super(privateRegistryType, name, {}, opts);
         for (const warning of findWarnings(settings)) pulumi.log.warn(warning, this);
+        if (!engineRunsStateMigrations()) pulumi.log.warn(noStateMigrationsWarning, this);
 
         const { endpoint, deployment } = settings;
         const sharedAddresses = endpoint.hostnames.map((host) => registryAddress(host, endpoint.port));
@@ -153,6 +166,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         this.clientCaRequired = pulumi.output(clientsNeedCa(settings.tls));
         this.caCertificatePem = tlsMaterial.caCertificatePem;
         this.serverCertificatePem = tlsMaterial.files ? tlsMaterial.files.certificatePem : pulumi.output(undefined);
+        this.serverCertificateRenewal = tlsMaterial.renewal;
         this.userNames = pulumi.output(settings.credentials.users);
         this.passwords = credentials.passwords;
         this.htpasswd = credentials.htpasswd;
@@ -186,6 +200,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
             clientCaRequired: this.clientCaRequired,
             caCertificatePem: this.caCertificatePem,
             serverCertificatePem: this.serverCertificatePem,
+            serverCertificateRenewal: this.serverCertificateRenewal,
             userNames: this.userNames,
             passwords: this.passwords,
             htpasswd: this.htpasswd,

@@ -3,6 +3,7 @@
  * the component's arguments; components/ never reads `pulumi.Config`.
  */
 export { registryArgsFromConfig } from "./stackConfig";
+export { deployedServerCertificate } from "./deployedCertificate";
 export { clientsFromConfig } from "./clients";
 export { instancesFromConfig } from "./instances";
 export { mirrorsFromConfig } from "./mirrors";

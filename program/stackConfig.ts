@@ -13,8 +13,11 @@ import { mirrorsFromConfig } from "./mirrors";
 import { isSecretConfig } from "./secretConfig";
 import { redisFromConfig, s3FromConfig } from "./storage";
 
+/** What the stack's own last deployment served, not config: program/deployedCertificate.ts reads it. */
+type NotConfig = "deployedServerCertificate";
+
 /** Every argument, each read from the stack config (possibly as undefined): a new argument the reader misses fails the build. */
-type EveryArgument = { [K in keyof Required<PrivateRegistryArgs>]: PrivateRegistryArgs[K] };
+type EveryArgument = { [K in Exclude<keyof Required<PrivateRegistryArgs>, NotConfig>]: PrivateRegistryArgs[K] };
 
 /**
  * The component's arguments from a stack's config (Pulumi.yaml's defaults overlaid with

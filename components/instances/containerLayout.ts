@@ -51,7 +51,12 @@ export function registryCommand(major: RegistryMajor): string[] {
  * driver check. The registry:2 image has no HEALTHCHECK of its own; its busybox `wget` does it.
  */
 export function healthcheckCommand(debugPort: number): string[] {
-    return ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${debugPort}/debug/health`];
+    return ["CMD", "wget", "-q", "-O", "/dev/null", healthUrl(debugPort)];
+}
+
+/** The debug listener's health endpoint, as seen inside the container. */
+export function healthUrl(debugPort: number): string {
+    return `http://127.0.0.1:${debugPort}/debug/health`;
 }
 
 /** Timing of the health check, in Docker's duration syntax. */

@@ -8,6 +8,10 @@ import { createHash } from "node:crypto";
 import type { RegistryMajor } from "../version/args";
 import { ContainerPaths, containerPaths, healthcheckCommand, healthcheckTiming, labelKeys, registryCommand, registryLabels } from "./containerLayout";
 import type { DeploymentSettings, InstanceSettings } from "./args";
+import { containerLogging, withoutDaemonLogDefaults } from "./logging";
+import { healthWaitSeconds, isUnhealthyFailure, unhealthyAdvice } from "./health";
+import { imageAtDigest, isPinnedToDigest } from "./image";
+import { engineRunsErrorHooks, engineRunsStateMigrations } from "../shared/engineFeatures";
 
 /** The files every instance receives, all identical across instances. */
 export interface RegistryFiles {
@@ -69,6 +73,8 @@ export interface InstanceHost {
     labels: Record<string, string>;
     /** The registry image, pulled on this host. */
     imageId: pulumi.Output<string>;
+    /** "" for the local daemon. */
+    dockerHost: string;
     deployment: DeploymentSettings;
     major: RegistryMajor;
     debugPort: number;
@@ -114,6 +120,45 @@ export function registryUploads(paths: ContainerPaths, files: RegistryFiles): pu
     );
 }
 
+/** Keeps the daemon's log defaults out of the container's prior state before the engine diffs it (see ./logging.ts). */
+const dropDaemonLogDefaults: pulumi.StateMigration = ({ oldState }) => {
+    const [own, ...descendants] = oldState;
+    const migrated = own === undefined ? undefined : withoutDaemonLogDefaults(own);
+    return migrated === undefined ? undefined : { newState: [migrated, ...descendants] };
+};
+
+/**
+ * The resource options every registry container carries, beside parent and provider:
+ * - deleteBeforeReplace: the container name and host port are fixed, so the old container must go first;
+ * - replaceOnChanges `*`: a container whose health wait failed is recorded with an initialization
+ *   error; the engine then replaces it on the next `up` (and waits again) instead of running an
+ *   update that does not wait. Every other input forces a new container anyway (docs/provider-behaviour.md);
+ * - with engines that offer them: the state migration for the daemon's log defaults, and an error
+ *   hook that says what to look at when the health wait fails.
+ */
+function containerOptions(host: InstanceHost, containerName: string, resourceName: string): pulumi.CustomResourceOptions {
+    const advice = unhealthyAdvice({ containerName, dockerHost: host.dockerHost, debugPort: host.debugPort });
+    return {
+        deleteBeforeReplace: true,
+        replaceOnChanges: ["*"],
+        additionalSecretOutputs: ["uploads"],
+        ...(engineRunsStateMigrations() ? { stateMigrations: [dropDaemonLogDefaults] } : {}),
+        ...(engineRunsErrorHooks()
+            ? {
+                  hooks: {
+                      onError: [
+                          new pulumi.ErrorHook(`${resourceName}-unhealthy`, (args) => {
+                              if (isUnhealthyFailure(args.errors)) pulumi.log.error(advice);
+                              // Retrying cannot help: the failed container keeps its name and port.
+                              return false;
+                          }),
+                      ],
+                  },
+              }
+            : {}),
+    };
+}
+
 /**
  * A registry container on an instance's host: the uploaded config served, restarted unless
  * stopped, health-checked on the debug listener, rotated logs.
@@ -121,8 +166,9 @@ export function registryUploads(paths: ContainerPaths, files: RegistryFiles): pu
 export function declareRegistryContainer(host: InstanceHost, c: RegistryContainerSpec, extraOpts: pulumi.CustomResourceOptions = {}): docker.Container {
     const s = host.deployment;
     const labels = Object.entries({ ...host.labels, ...c.extraLabels }).map(([label, value]) => ({ label, value }));
+    const resourceName = host.resourceName(c.role);
     return new docker.Container(
-        host.resourceName(c.role),
+        resourceName,
         {
             name: c.containerName,
             image: host.imageId,
@@ -138,18 +184,11 @@ export function declareRegistryContainer(host: InstanceHost, c: RegistryContaine
             // the debug listener, which answers before an ACME certificate exists: the first order
             // happens on the first TLS connection, and a slow CA cannot fail the deployment.
             wait: true,
-            waitTimeout: 120,
+            waitTimeout: healthWaitSeconds,
             labels,
-            logDriver: "json-file",
-            logOpts: { "max-size": s.logMaxSize, "max-file": String(s.logMaxFiles) },
+            ...containerLogging(s),
         },
-        {
-            ...host.opts,
-            ...extraOpts,
-            // The container name and host port are fixed, so the old container must go first.
-            deleteBeforeReplace: true,
-            additionalSecretOutputs: ["uploads"],
-        },
+        { ...host.opts, ...extraOpts, ...containerOptions(host, c.containerName, resourceName) },
     );
 }
 
@@ -192,10 +231,13 @@ export function declareRegistryInstance(
     const labels = Object.entries(labelMap).map(([label, value]) => ({ label, value }));
 
     // keepLocally: destroying the stack must not remove an image other containers may use.
-    // The trigger pulls the image again on a new Docker host.
+    // The trigger pulls the image again on a new Docker host; the digest in the name when the tag moves (./image.ts).
+    const imageName = isPinnedToDigest(s.image)
+        ? pulumi.output(s.image)
+        : docker.getRegistryImageOutput({ name: s.image }, opts).sha256Digest.apply((digest) => imageAtDigest(s.image, digest));
     const image = new docker.RemoteImage(
         resourceName("image"),
-        { name: s.image, keepLocally: true, triggers: { dockerHost: instance.dockerHost || "local" } },
+        { name: imageName, keepLocally: true, triggers: { dockerHost: instance.dockerHost || "local" } },
         { ...opts, ...aliases("image") },
     );
 
@@ -213,7 +255,7 @@ export function declareRegistryInstance(
         ...(volume ? [{ volumeName: volume.name, containerPath: paths.data }] : []),
         ...(acmeVolume ? [{ volumeName: acmeVolume.name, containerPath: paths.acmeCache }] : []),
     ];
-    const host: InstanceHost = { resourceName, aliases, opts, labels: labelMap, imageId: image.imageId, deployment: s, major: spec.major, debugPort: spec.debugPort, port: spec.port };
+    const host: InstanceHost = { resourceName, aliases, opts, labels: labelMap, imageId: image.imageId, dockerHost: instance.dockerHost, deployment: s, major: spec.major, debugPort: spec.debugPort, port: spec.port };
     const container = declareRegistryContainer(
         host,
         {

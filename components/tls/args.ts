@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { isGiven, withDefaults } from "../shared/settings";
+import type { DeployedServerCertificate } from "./renewal";
 
 /** Key algorithm for the generated CA and server keys. */
 export type TlsKeyAlgorithm = "ECDSA" | "RSA";
@@ -71,6 +72,13 @@ export interface TlsArgs {
      * to trust the certificates it issues. Leave unset for Let's Encrypt.
      */
     acmeCaCertificates?: pulumi.Input<string>;
+    /**
+     * What this stack's last deployment served: its `serverCertificatePem` and
+     * `serverCertificateRenewal` outputs. With a generated certificate, the component renews it
+     * once the one served is within `tlsEarlyRenewalHours` of expiry. The stack program passes
+     * them (read from the stack itself); without them the tls provider alone decides. Default: none.
+     */
+    deployedServerCertificate?: pulumi.Input<DeployedServerCertificate | undefined>;
 }
 
 export const tlsDefaults = {

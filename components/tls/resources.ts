@@ -4,6 +4,7 @@ import { isGiven } from "../shared/settings";
 import { acmeOrder, AcmeOrder } from "./acme";
 import type { TlsArgs, TlsSettings } from "./args";
 import { caCertificateSpec, keySpec, serverCertificateSpec } from "./certificates";
+import { serverCertificateRenewal } from "./renewal";
 
 /** A certificate and key the registry serves from files. */
 interface CertificateFiles {
@@ -23,17 +24,20 @@ export interface RegistryTls {
     acmeCaCertificatesPem?: pulumi.Output<string>;
     /** The CA clients must trust: ours, the one given with a provided certificate, or the private ACME CA's; else undefined. */
     caCertificatePem: pulumi.Output<string | undefined>;
+    /** With a generated certificate: its replacement trigger ({@link serverCertificateRenewal}); else undefined. */
+    renewal: pulumi.Output<string | undefined>;
 }
 
 // The tls provider marks keys sensitive; saying so again keeps them secret in every engine path.
 const keySecrets = ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"];
 
 /**
- * Declares a CA and a server certificate signed by it. The tls provider does not renew by
- * itself: `earlyRenewalHours` makes a `pulumi up` inside that window replace the certificate.
+ * Declares a CA and a server certificate signed by it. Nothing renews by itself: a `pulumi up`
+ * once the served certificate is within `earlyRenewalHours` of expiry replaces it, decided here
+ * from the deployed certificate (./renewal.ts) and by the tls provider's own rule.
  * `names` are every name clients use; the first is the Common Name.
  */
-function generateTls(name: string, s: TlsSettings, names: readonly string[], parent: pulumi.Resource): RegistryTls {
+function generateTls(name: string, s: TlsSettings, names: readonly string[], deployed: TlsArgs["deployedServerCertificate"], parent: pulumi.Resource): RegistryTls {
     const opts = { parent };
     const key = keySpec(s.tlsKeyAlgorithm);
     const ca = caCertificateSpec(name, s);
@@ -42,6 +46,7 @@ function generateTls(name: string, s: TlsSettings, names: readonly string[], par
     const caKey = new tls.PrivateKey(`${name}-ca-key`, key, { ...opts, additionalSecretOutputs: keySecrets });
     const caCert = new tls.SelfSignedCert(`${name}-ca-cert`, { privateKeyPem: caKey.privateKeyPem, ...ca }, opts);
 
+    const renewal = pulumi.output(deployed).apply((d) => serverCertificateRenewal(d, s.tlsEarlyRenewalHours, new Date()));
     const serverKey = new tls.PrivateKey(`${name}-server-key`, key, { ...opts, additionalSecretOutputs: keySecrets });
     const request = new tls.CertRequest(
         `${name}-server-csr`,
@@ -64,11 +69,13 @@ function generateTls(name: string, s: TlsSettings, names: readonly string[], par
             earlyRenewalHours: server.earlyRenewalHours,
             allowedUses: server.allowedUses,
         },
-        opts,
+        // The clock is read once per run; the trigger changes only when the served certificate is due.
+        { ...opts, replacementTrigger: renewal },
     );
     return {
         files: { certificatePem: serverCert.certPem, privateKeyPem: pulumi.secret(serverKey.privateKeyPem) },
         caCertificatePem: caCert.certPem,
+        renewal,
     };
 }
 
@@ -81,6 +88,7 @@ function providedTls(
     return {
         files: { certificatePem: pulumi.output(certificate), privateKeyPem: pulumi.secret(privateKey) },
         caCertificatePem: pulumi.output(caCertificate),
+        renewal: pulumi.output(undefined),
     };
 }
 
@@ -90,7 +98,7 @@ function providedTls(
  */
 function acmeTls(s: TlsSettings, names: readonly string[], caCertificates: pulumi.Input<string> | undefined): RegistryTls {
     const ca = caCertificates === undefined ? undefined : pulumi.output(caCertificates);
-    return { acme: acmeOrder(s, names), acmeCaCertificatesPem: ca, caCertificatePem: ca ?? pulumi.output(undefined) };
+    return { acme: acmeOrder(s, names), acmeCaCertificatesPem: ca, caCertificatePem: ca ?? pulumi.output(undefined), renewal: pulumi.output(undefined) };
 }
 
 /** The certificate of the chosen source (validation made sure what it needs is given). */
@@ -99,5 +107,5 @@ export function declareTls(name: string, args: TlsArgs, s: TlsSettings, names: r
     if (s.source === "provided" && isGiven(args.tlsCertificate) && isGiven(args.tlsPrivateKey)) {
         return providedTls(args.tlsCertificate, args.tlsPrivateKey, isGiven(args.tlsCaCertificate) ? args.tlsCaCertificate : undefined);
     }
-    return generateTls(name, s, names, parent);
+    return generateTls(name, s, names, args.deployedServerCertificate, parent);
 }

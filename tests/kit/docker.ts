@@ -9,8 +9,14 @@ import { request } from "node:http";
 import { runProcess, RunResult } from "./host/process";
 
 export class Docker {
-    /** `configDir`: the CLI's `--config` folder (logins, contexts); root's own when undefined. */
-    constructor(readonly configDir?: string) {}
+    /**
+     * `configDir`: the CLI's `--config` folder (logins, contexts); root's own when undefined.
+     * `host`: the daemon (`unix:///…/docker.sock`); the machine's own when undefined.
+     */
+    constructor(
+        readonly configDir?: string,
+        readonly host?: string,
+    ) {}
 
     /** Runs `docker <args>` to its end with `stdin`; never throws for a non-zero exit. */
     run(args: string[], stdin?: string): Promise<RunResult> {
@@ -47,7 +53,8 @@ export class Docker {
     }
 
     private withConfig(args: string[]): string[] {
-        return this.configDir === undefined ? args : ["--config", this.configDir, ...args];
+        const daemon = this.host === undefined ? [] : ["-H", this.host];
+        return this.configDir === undefined ? [...daemon, ...args] : ["--config", this.configDir, ...daemon, ...args];
     }
 }
 
@@ -59,13 +66,16 @@ export function dockerCli(...args: string[]): Promise<string> {
     return docker.cli(...args);
 }
 
-/** One Engine API request on the daemon's socket (`DOCKER_SOCKET`, else /var/run/docker.sock); JSON body in, status and body out. */
-export function engine(method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+/**
+ * One Engine API request on the daemon's socket (`socketPath`, else `DOCKER_SOCKET`, else
+ * /var/run/docker.sock); JSON body in, status and body out.
+ */
+export function engine(method: string, path: string, body?: unknown, socketPath?: string): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
         const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
         const req = request(
             {
-                socketPath: process.env.DOCKER_SOCKET ?? "/var/run/docker.sock",
+                socketPath: socketPath ?? process.env.DOCKER_SOCKET ?? "/var/run/docker.sock",
                 path,
                 method,
                 headers: payload ? { "Content-Type": "application/json", "Content-Length": payload.length } : {},

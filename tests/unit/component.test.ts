@@ -198,7 +198,9 @@ test("the container gets the rendered files and the documented runtime settings"
     const c = r.mocks.inputsOf("registry-container") as ContainerInputs;
     assert.equal(c.name, "team-registry");
     assert.equal(c.image, "registry:2.8.3", "the container runs the RemoteImage's imageId");
-    assert.deepEqual(r.mocks.inputsOf("registry-image"), { name: "registry:2.8.3", keepLocally: true, triggers: { dockerHost: "local" } });
+    const { name: imageName, ...image } = r.mocks.inputsOf("registry-image");
+    assert.deepEqual(image, { keepLocally: true, triggers: { dockerHost: "local" } });
+    assert.match(String(imageName), /^registry:2\.8\.3@sha256:[0-9a-f]{64}$/, "the tag at the digest it points to now, looked up on every run");
     assert.equal(c.restart, "unless-stopped");
     assert.deepEqual(c.ports, [{ internal: 5443, external: 5443, ip: "10.0.0.5", protocol: "tcp" }]);
     assert.ok(!JSON.stringify(c.ports).includes("5002"), "the debug port is never published");

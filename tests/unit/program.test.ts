@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RegistryMocks, valueOf } from "../kit/render/mocks";
 import { projectFile, projectName, stackConfig, stackFiles } from "../kit/stack/stackFiles";
 import { defaults, findProblems, PrivateRegistryArgs, resolveSettings } from "../../components";
+import { setEngineFeatures } from "../kit/render/engineFeatures";
 
 const devStack = stackFiles().find((f) => f.name === "dev")!;
 const schema = projectFile.config;
@@ -25,7 +26,8 @@ before(async () => {
     config[`${projectName}:clients`] = JSON.stringify([{ name: "web1", host: "10.0.0.7", user: "deploy", runtimes: ["docker", "containerd"], dockerLogin: "ci" }]);
     config[`${projectName}:sshPrivateKey`] = "-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n-----END OPENSSH PRIVATE KEY-----";
     pulumi.runtime.setAllConfig(config);
-    await pulumi.runtime.setMocks(mocks, projectName, "dev", false);
+    await pulumi.runtime.setMocks(mocks, projectName, "dev", false, "organization");
+    setEngineFeatures();
     program = await import("../../index");
 });
 
@@ -77,8 +79,12 @@ test("Pulumi.dev.yaml: a laptop registry on localhost:5000 whose settings pass v
 test("the program turns stack config into the component and exports what users need", async () => {
     assert.deepEqual(Object.keys(program).filter((k) => k !== "default").sort(), [
         "acmeVolumeName", "address", "addresses", "caCertificatePem", "clientCaRequired", "clients", "containerName", "dataVolumeName", "htpasswd", "instances", "mirrors", "passwords",
-        "tlsSource", "url", "userNames",
+        "serverCertificatePem", "serverCertificateRenewal", "tlsSource", "url", "userNames",
     ]);
+    // The renewal reads what this very stack exported last time (a new stack: nothing, the baseline trigger).
+    assert.deepEqual(mocks.inputsOf("this-stack"), { name: "organization/private-registry/dev" });
+    assert.equal(await valueOf(program.serverCertificateRenewal), "first");
+    assert.equal(await valueOf(program.serverCertificatePem), "FAKE SERVER CERT registry-server-cert");
     assert.equal(await valueOf(program.tlsSource), "generated");
     assert.equal(await valueOf(program.clientCaRequired), true, "clients install the generated CA");
     assert.equal(await valueOf(program.acmeVolumeName), undefined, "no ACME, no cache volume");

@@ -8,7 +8,7 @@ import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
-import { docker as localDocker, dockerCli, engine } from "../docker";
+import { Docker, docker as localDocker, engine } from "../docker";
 import { withTempDir } from "../host/tempDirs";
 
 export type ContainerInputs = pulumi.Unwrap<docker.ContainerArgs>;
@@ -51,7 +51,7 @@ function createBody(c: ContainerInputs) {
 }
 
 /** Copies uploads into a created container the provider's way: one tar extracted at `/`. */
-async function upload(container: string, uploads: NonNullable<ContainerInputs["uploads"]>): Promise<void> {
+async function upload(cli: Docker, container: string, uploads: NonNullable<ContainerInputs["uploads"]>): Promise<void> {
     return withTempDir("registry-uploads-", async (staging) => {
         for (const u of uploads) {
             const path = join(staging, u.file);
@@ -59,36 +59,41 @@ async function upload(container: string, uploads: NonNullable<ContainerInputs["u
             await writeFile(path, u.content ?? "");
             await chmod(path, parseInt(u.permissions ?? "0644", 8));
         }
-        await localDocker.pipeTar(staging, "cp", "-", `${container}:/`);
+        await cli.pipeTar(staging, "cp", "-", `${container}:/`);
     });
 }
 
 export interface RunOptions {
     /** `host` runs the container in the host's network (no published ports), for the benchmark's comparison. */
     network?: "published" | "host";
+    /** Another daemon's socket (a throwaway dockerd); the machine's own when undefined. */
+    socket?: string;
+    /** False: return once started, for a container that is not meant to become healthy. Default true. */
+    waitUntilHealthy?: boolean;
 }
 
-/** Creates, fills and starts the container; returns once Docker reports it healthy. */
+/** Creates, fills and starts the container; returns once Docker reports it healthy (unless `waitUntilHealthy` is false). */
 export async function runContainer(c: ContainerInputs, options: RunOptions = {}): Promise<void> {
     if (!c.name) throw new Error("container inputs need a name");
     const body = createBody(c);
     const hostNetwork = { ExposedPorts: {}, HostConfig: { ...body.HostConfig, NetworkMode: "host", PortBindings: {} } };
-    const created = await engine("POST", `/containers/create?name=${encodeURIComponent(c.name)}`, options.network === "host" ? { ...body, ...hostNetwork } : body);
+    const cli = options.socket === undefined ? localDocker : new Docker(undefined, `unix://${options.socket}`);
+    const created = await engine("POST", `/containers/create?name=${encodeURIComponent(c.name)}`, options.network === "host" ? { ...body, ...hostNetwork } : body, options.socket);
     if (created.status !== 201) throw new Error(`container create failed (${created.status}): ${created.body}`);
-    await upload(c.name, c.uploads ?? []);
-    await dockerCli("start", c.name);
-    await waitForHealth(c.name, 60_000);
+    await upload(cli, c.name, c.uploads ?? []);
+    await cli.cli("start", c.name);
+    if (options.waitUntilHealthy !== false) await waitForHealth(c.name, 60_000, cli);
 }
 
-export async function waitForHealth(name: string, withinMs: number): Promise<void> {
+export async function waitForHealth(name: string, withinMs: number, cli: Docker = localDocker): Promise<void> {
     const deadline = Date.now() + withinMs;
     let status = "";
     while (Date.now() < deadline) {
-        status = await dockerCli("inspect", "-f", "{{.State.Health.Status}}", name);
+        status = await cli.cli("inspect", "-f", "{{.State.Health.Status}}", name);
         if (status === "healthy") return;
         await new Promise((r) => setTimeout(r, 500));
     }
-    const logs = await dockerCli("logs", "--tail", "30", name).catch((e: Error) => e.message);
+    const logs = await cli.cli("logs", "--tail", "30", name).catch((e: Error) => e.message);
     throw new Error(`container ${name} not healthy after ${withinMs} ms (status ${status}); logs:\n${logs}`);
 }
 
@@ -98,6 +103,6 @@ export async function waitForHealth(name: string, withinMs: number): Promise<voi
  * without a data volume goes with it.
  */
 export async function removeContainerAndVolume(container: string, volume: string | undefined): Promise<void> {
-    await dockerCli("rm", "-f", "-v", container).catch(() => undefined);
-    if (volume !== undefined) await dockerCli("volume", "rm", "-f", volume).catch(() => undefined);
+    await localDocker.cli("rm", "-f", "-v", container).catch(() => undefined);
+    if (volume !== undefined) await localDocker.cli("volume", "rm", "-f", volume).catch(() => undefined);
 }

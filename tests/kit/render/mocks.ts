@@ -25,6 +25,13 @@ export interface RecordedOptions {
     deleteBeforeReplace?: boolean;
     additionalSecretOutputs?: string[];
     ignoreChanges?: string[];
+    replaceOnChanges?: string[];
+    /** The `replacementTrigger` option: the engine replaces the resource when it differs from the recorded one. */
+    replacementTrigger?: pulumi.Input<unknown>;
+    /** The state migrations the resource carries (run them on a prior state to see what the engine would diff). */
+    stateMigrations: pulumi.StateMigration[];
+    /** The error hooks the resource carries. */
+    onError: pulumi.ErrorHook[];
     /** Names of the resources in `dependsOn`. */
     dependsOn: string[];
     /** Names the resource's aliases give (only name aliases are recorded). */
@@ -46,6 +53,13 @@ export interface MockOptions {
      * resources' outputs follow from their inputs, so a changed input (a new image) shows.
      */
     state?: Map<string, Outputs>;
+    /**
+     * What the registry answers for a tag's digest (`docker.getRegistryImage`), by image
+     * reference; default: a digest derived from the reference, the same on every run.
+     */
+    registryDigests?: Record<string, string>;
+    /** The outputs of the stack's last deployment, as a reference to the stack itself reads them; default none (a new stack). */
+    stackOutputs?: Record<string, unknown>;
 }
 
 /** Resource types whose mock outputs are a function of their inputs: never taken from `state`. */
@@ -86,6 +100,8 @@ export class RegistryMocks implements pulumi.runtime.Mocks {
         this.options = options;
         this.resources = [];
         this.outputsByName = new Map();
+        this.digestLookups = [];
+        this.digestLookupProviders = [];
     }
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: Outputs }> {
@@ -96,7 +112,19 @@ export class RegistryMocks implements pulumi.runtime.Mocks {
         return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs } };
     }
 
+    /** The image references the program looked up, in order. */
+    digestLookups: string[] = [];
+    /** The provider reference (`<urn>::<id>`) of each lookup, in the same order; "" for the default provider. */
+    digestLookupProviders: (string | undefined)[] = [];
+
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        if (args.token === "docker:index/getRegistryImage:getRegistryImage") {
+            const name = String(args.inputs.name);
+            this.digestLookups.push(name);
+            this.digestLookupProviders.push(args.provider);
+            const sha256Digest = this.options.registryDigests?.[name] ?? `sha256:${createHash("sha256").update(name).digest("hex")}`;
+            return { id: name, name, sha256Digest };
+        }
         throw new Error(`RegistryMocks: unexpected provider function call ${args.token}`);
     }
 
@@ -129,8 +157,9 @@ export class RegistryMocks implements pulumi.runtime.Mocks {
                 return { base64: bytes.toString("base64"), hex: bytes.toString("hex") };
             }
             case "docker:index/remoteImage:RemoteImage":
-                // The provider's imageId is the local image ID; its name works the same for `docker create`.
-                return { imageId: inputs.name, repoDigest: "" };
+                // The provider's imageId is the ID of the image it pulled by `<tag>@<digest>`. The test
+                // images are local stand-ins with no registry digest: their tag works the same for `docker create`.
+                return { imageId: String(inputs.name).replace(/@sha256:[0-9a-f]{64}$/, ""), repoDigest: "" };
             case "docker:index/volume:Volume":
                 return { name: inputs.name, mountpoint: `/var/lib/docker/volumes/${inputs.name}/_data` };
             case "docker:index/container:Container":
@@ -138,6 +167,8 @@ export class RegistryMocks implements pulumi.runtime.Mocks {
             case "command:remote:Command":
                 // What the command printed; these tests run no command (the integration tests do).
                 return { stdout: `ran ${name}`, stderr: "" };
+            case "pulumi:pulumi:StackReference":
+                return { name: inputs.name, outputs: this.options.stackOutputs ?? {}, secretOutputNames: [] };
             case "pulumi:providers:docker":
             case "registry:index:PrivateRegistry":
                 return {};
@@ -161,6 +192,10 @@ export function optionsRecorder(into: RecordedOptions[]): pulumi.ResourceTransfo
             deleteBeforeReplace: opts.deleteBeforeReplace,
             additionalSecretOutputs: opts.additionalSecretOutputs,
             ignoreChanges: opts.ignoreChanges,
+            replaceOnChanges: opts.replaceOnChanges,
+            replacementTrigger: opts.replacementTrigger,
+            stateMigrations: opts.stateMigrations ?? [],
+            onError: opts.hooks?.onError ?? [],
             dependsOn: ([] as unknown[])
                 .concat(opts.dependsOn ?? [])
                 .map((r) => (r as { __name?: string }).__name ?? "?"),

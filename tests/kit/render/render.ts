@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PrivateRegistryArgs } from "../../../components";
 import { MockOptions, optionsRecorder, RecordedOptions, RegistryMocks, valueOf } from "./mocks";
+import { setEngineFeatures } from "./engineFeatures";
 
 const project = "private-registry";
 const stack = "test";
@@ -48,6 +49,7 @@ async function mocksFor(options: MockOptions): Promise<RegistryMocks> {
     if (mocks === undefined) {
         mocks = new RegistryMocks(options);
         await pulumi.runtime.setMocks(mocks, project, stack, false);
+        setEngineFeatures();
     }
     mocks.reset(options);
     return mocks;
