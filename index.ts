@@ -3,13 +3,14 @@
  * and the stack exports what users need to log in and push.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { PrivateRegistry } from "./components";
+import { PrivateRegistry, resolveTls } from "./components";
 import { deployedServerCertificate, registryArgsFromConfig } from "./program";
 
+const args = registryArgsFromConfig(new pulumi.Config());
 const registry = new PrivateRegistry("registry", {
-    ...registryArgsFromConfig(new pulumi.Config()),
-    // Read back at the next `up` to renew the generated certificate in time (docs/certificates.md#renewal).
-    deployedServerCertificate: deployedServerCertificate(),
+    ...args,
+    // What the last `up` served, to renew the generated certificate in time (docs/certificates.md#renewal).
+    ...(resolveTls(args).source === "generated" ? { deployedServerCertificate: deployedServerCertificate() } : {}),
 });
 
 /** `docker tag IMAGE <address>/NAME:TAG`, then `docker push`. */

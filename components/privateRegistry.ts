@@ -33,9 +33,9 @@ export interface RegistryInstanceSummary {
 
 /** Said at every `up` by a Pulumi CLI (or state backend) without state migrations (docs/provider-behaviour.md). */
 const noStateMigrationsWarning =
-    "This Pulumi CLI or its state backend cannot run state migrations (Pulumi CLI 3.274 or later with a local, S3 or " +
-    "Pulumi Cloud backend can): on a Docker host whose daemon.json sets log-opts, every `pulumi up` replaces the registry " +
-    "containers, because the docker provider reads the daemon's log options back as a change. Update the Pulumi CLI.";
+    "This Pulumi CLI or its state backend cannot run state migrations (Pulumi CLI 3.261 or later can, with a local, " +
+    "object-store or Pulumi Cloud backend): on a Docker host whose daemon.json sets log-opts, every `pulumi up` replaces " +
+    "the registry containers, because the docker provider reads the daemon's log options back as a change. Update the Pulumi CLI.";
 
 /** Pulumi type token of the component. */
 export const privateRegistryType = "registry:index:PrivateRegistry";

@@ -30,9 +30,12 @@ export function isUnhealthyFailure(errors: readonly string[]): boolean {
 /** What to look at and how to recover, for an operator reading the failed `up`. */
 export function unhealthyAdvice(c: UnhealthyContainer): string {
     const docker = c.dockerHost ? `docker -H ${c.dockerHost}` : "docker";
+    // tcp:// daemons want the TLS flags the operator uses for them; ssh:// and the default daemon need none.
+    const tlsNote = c.dockerHost.startsWith("tcp://") ? " (with your --tlsverify flags for that daemon)" : "";
     return [
         `Registry container ${c.containerName} did not become healthy within ${healthWaitSeconds} s ` +
-            `(${c.dockerHost ? `Docker host ${c.dockerHost}` : "the local Docker daemon"}). It is left in place to inspect:`,
+            `(${c.dockerHost ? `Docker host ${c.dockerHost}` : "the default Docker daemon: DOCKER_HOST or the local socket"}). ` +
+            `It is left in place to inspect${tlsNote}:`,
         `  ${docker} logs ${c.containerName}    # the registry's own error: config, storage, certificate, port`,
         `  ${docker} inspect --format '{{json .State.Health}}' ${c.containerName}    # the health check's last answers`,
         `  ${docker} exec ${c.containerName} wget -q -O - ${healthUrl(c.debugPort)}    # the health endpoint itself (storage included)`,

@@ -132,7 +132,9 @@ const dropDaemonLogDefaults: pulumi.StateMigration = ({ oldState }) => {
  * - deleteBeforeReplace: the container name and host port are fixed, so the old container must go first;
  * - replaceOnChanges `*`: a container whose health wait failed is recorded with an initialization
  *   error; the engine then replaces it on the next `up` (and waits again) instead of running an
- *   update that does not wait. Every other input forces a new container anyway (docs/provider-behaviour.md);
+ *   update that does not wait. It also makes a change of `restart`, `healthcheck` or `wait*`, the
+ *   inputs the provider would update in place (the health check not at all), a replacement
+ *   (docs/provider-behaviour.md);
  * - with engines that offer them: the state migration for the daemon's log defaults, and an error
  *   hook that says what to look at when the health wait fails.
  */

@@ -93,7 +93,8 @@ describe("log options: a Docker host whose daemon.json sets log-opts of its own 
         const [migrate] = containerOptions(options, "registry-container").stateMigrations;
         const prior = { urn: "u", custom: true, id: "id", type: "docker:index/container:Container", inputs, outputs: { ...inputs, logOpts: readBack.Config } };
         const migrated = ((await migrate({ urn: "u", oldState: [prior] }))?.newState[0] ?? prior) as typeof prior;
-        assert.notDeepEqual(migrated.outputs.logOpts, changed.mocks.inputsOf("registry-container").logOpts);
+        assert.deepEqual(migrated.outputs.logOpts, { "max-size": "5m", "max-file": "2" }, "the running container's own limits");
+        assert.deepEqual(changed.mocks.inputsOf("registry-container").logOpts, { "max-size": "6m", "max-file": "2" });
     });
 });
 

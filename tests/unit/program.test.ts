@@ -82,7 +82,7 @@ test("the program turns stack config into the component and exports what users n
         "serverCertificatePem", "serverCertificateRenewal", "tlsSource", "url", "userNames",
     ]);
     // The renewal reads what this very stack exported last time (a new stack: nothing, the baseline trigger).
-    assert.deepEqual(mocks.inputsOf("this-stack"), { name: "organization/private-registry/dev" });
+    assert.deepEqual(mocks.inputsOf("this-stack"), { name: "dev" }, "a DIY backend: the bare stack name, which its legacy layout accepts too");
     assert.equal(await valueOf(program.serverCertificateRenewal), "first");
     assert.equal(await valueOf(program.serverCertificatePem), "FAKE SERVER CERT registry-server-cert");
     assert.equal(await valueOf(program.tlsSource), "generated");

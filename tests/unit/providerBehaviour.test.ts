@@ -103,10 +103,13 @@ test("a failed health wait logs what to look at and how to recover, and is not r
     }
 });
 
-test("the advice names the instance's Docker host for a remote daemon", () => {
+test("the advice names the instance's Docker host for a remote daemon, and the TLS flags a tcp:// one needs", () => {
     const advice = unhealthyAdvice({ containerName: "registry", dockerHost: "ssh://ops@a.example.com", debugPort: 5001 });
     assert.match(advice, /docker -H ssh:\/\/ops@a\.example\.com logs registry/);
     assert.match(advice, /Docker host ssh:\/\/ops@a\.example\.com/);
+    assert.doesNotMatch(advice, /tlsverify/);
+    assert.match(unhealthyAdvice({ containerName: "registry", dockerHost: "tcp://a.example.com:2376", debugPort: 5001 }), /--tlsverify/);
+    assert.match(unhealthyAdvice({ containerName: "registry", dockerHost: "", debugPort: 5001 }), /DOCKER_HOST or the local socket/);
 });
 
 /** The container's prior state as the engine would hand it to a state migration after Docker merged `added`. */
