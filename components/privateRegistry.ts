@@ -104,8 +104,10 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         // Clients trust every name: the shared one and each instance's, for direct access.
         const addresses = [...sharedAddresses, ...instanceAddresses];
 
-        // The certificate names every shared hostname, then each instance's own.
-        const tlsMaterial = declareTls(name, args, settings.tls, certificateNames(settings).map((n) => n.name), this);
+        // Every name clients use: each shared hostname, then each instance's own. The certificate
+        // names them all, and the mirrors are served at each of them.
+        const names = certificateNames(settings).map((n) => n.name);
+        const tlsMaterial = declareTls(name, args, settings.tls, names, this);
         const credentials = generateCredentials(name, settings.credentials, this);
         const httpSecret = generateHttpSecret(name, this);
         const major = settings.version.major;
@@ -144,7 +146,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
                       { registryConfig: settings.registryConfig, httpSecret, htpasswd: credentials.htpasswd, certificate: tlsMaterial.files },
                       declared.map((d) => d.host),
                   );
-        const mirrorsForClients = clientMirrors(settings.mirrors.mirrors, [...endpoint.hostnames, ...deployment.instances.map((i) => i.hostname)]);
+        const mirrorsForClients = clientMirrors(settings.mirrors.mirrors, names);
         const clients = declareClientTrust(
             name,
             args,

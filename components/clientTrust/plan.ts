@@ -1,5 +1,6 @@
 /** What one client host should have: the CA files, containerd hosts.toml, logins and daemon.json entries. Pure. */
 import type { ClientRuntime } from "./args";
+import { dockerHubName } from "../mirrors/args";
 
 /**
  * Where the trust lives on a client host. (daemon.json and the manifests in
@@ -25,8 +26,6 @@ export interface ClientMirror {
 /** What a mirror does for containerd: it serves pulls, never pushes. */
 const mirrorCapabilities = ["pull", "resolve"] as const;
 
-/** The registry name Docker Hub's images carry. */
-const dockerHubName = "docker.io";
 
 /** What one client host should trust and do, in plain values. */
 export interface TrustSettings {

@@ -60,6 +60,8 @@ export interface MirrorsArgs {
 
 /** Docker Hub's registry URL, the default upstream. */
 export const dockerHubUpstream = "https://registry-1.docker.io";
+/** The registry name Docker Hub's images carry: what its mirrors are a mirror of. */
+export const dockerHubName = "docker.io";
 /** The hosts that mean Docker Hub in an upstream URL. */
 const dockerHubHosts = ["registry-1.docker.io", "index.docker.io", "docker.io"];
 
@@ -101,7 +103,7 @@ function isDockerHub(upstream: string): boolean {
 
 /** What clients call the mirrored registry when `mirrorOf` is not given. */
 function defaultMirrorOf(upstream: string): string {
-    return isDockerHub(upstream) ? "docker.io" : upstreamHost(upstream);
+    return isDockerHub(upstream) ? dockerHubName : upstreamHost(upstream);
 }
 
 /** A registry name as image references and containerd's folders spell it: lower case, no `:443`. */

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ClientMirror, dockerRegistryMirror, renderMirrorHostsToml, trustPaths } from "../clientTrust/plan";
 import { registryAddress } from "../shared/hostnames";
-import { dockerHubUpstream, MirrorAccess, MirrorSettings, upstreamHost } from "./args";
+import { dockerHubName, dockerHubUpstream, MirrorAccess, MirrorSettings, upstreamHost } from "./args";
 import { DeclaredMirror, mirrorVolumeName } from "./resources";
 
 /** One mirror, in the `mirrors` output: where it is, and what a client host outside the stack needs to use it. */
@@ -49,7 +49,7 @@ export function clientMirrors(mirrors: readonly MirrorSettings[], hostnames: rea
  * `docker.io`, the upstream itself (with its scheme) when it is that registry, else `https://<mirrorOf>`.
  */
 function mirroredServer(m: MirrorSettings): string {
-    if (m.mirrorOf === "docker.io") return dockerHubUpstream;
+    if (m.mirrorOf === dockerHubName) return dockerHubUpstream;
     return upstreamHost(m.upstream) === m.mirrorOf ? m.upstream : `https://${m.mirrorOf}`;
 }
 
