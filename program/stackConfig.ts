@@ -69,13 +69,14 @@ export function registryArgsFromConfig(config: pulumi.Config): PrivateRegistryAr
         tlsCertificate: optionalSecret("tlsCertificate"),
         tlsPrivateKey: optionalSecret("tlsPrivateKey"),
         tlsCaCertificate: optionalText("tlsCaCertificate"),
-        tlsSource: config.get<TlsSource>("tlsSource"),
+        tlsSource: optionalText("tlsSource") as TlsSource | undefined,
         acmeEmail: config.get("acmeEmail"),
         acmeDirectory: config.get("acmeDirectory"),
         acmeCaCertificates: optionalText("acmeCaCertificates"),
         image: config.get("image"),
-        // Any number passes through: the component names a wrong major with what is allowed.
-        registryVersion: config.getNumber("registryVersion") as RegistryMajor | undefined,
+        // 0 (the Pulumi.yaml default) means "read the image's tag"; any other number passes through,
+        // and the component names a wrong major with what is allowed.
+        registryVersion: (config.getNumber("registryVersion") || undefined) as RegistryMajor | undefined,
         containerName: optionalText("containerName"),
         dataVolumeName: optionalText("dataVolumeName"),
         retainDataOnDestroy: config.getBoolean("retainDataOnDestroy"),

@@ -1,6 +1,6 @@
 /**
  * The prod example stack's own certificate, served by the real registry: its config is read by
- * the program's code (secrets decrypted as the CLI would), rendered by the component, and run on
+ * the program's code (secrets decrypted by the real Pulumi CLI), rendered by the component, and run on
  * Distribution 2.8.2; curl, trusting only the company root CA (tlsCaCertificate), connects by the
  * stack's host name. Only the port, bind address, Docker host, names, image and client hosts are the test's.
  */
@@ -14,7 +14,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { registryArgsFromConfig } from "../../program";
 import { curl } from "../kit/registry/curl";
 import { freePort } from "../kit/host/net";
-import { projectName, stackConfig, stackFiles, useStackConfig } from "../kit/stack/stackFiles";
+import { stackConfigOf, useStackConfig } from "../kit/stack/stackConfig";
+import { projectName } from "../kit/stack/stackFiles";
 import { startTestRegistry, TestRegistry } from "../kit/registry/testRegistry";
 import { uniqueName } from "../kit/host/owner";
 import { freshTempDir } from "../kit/host/tempDirs";
@@ -27,7 +28,7 @@ let port: number;
 let hostname: string;
 
 before(async () => {
-    useStackConfig(stackConfig(stackFiles().find((f) => f.name === "prod")!));
+    useStackConfig(await stackConfigOf("prod"));
     const { port: _port, bindAddress: _bind, dockerHost: _host, clients: _clients, containerName: _c, dataVolumeName: _v, image: _i, ...prod } =
         registryArgsFromConfig(new pulumi.Config(projectName));
     hostname = prod.hostnames[0] as string;

@@ -5,12 +5,14 @@
 # openssl, curl and htpasswd; sshd, sudo and python3 for the client-host tests; shellcheck for
 # the workflows' scripts; for the shared-storage tests a Ceph cluster with its S3 gateway
 # (ceph-mon, ceph-osd, radosgw), redis-server and nginx with its stream module; for the
-# certificate tests pebble (an ACME test CA, with its mock DNS pebble-challtestsrv). Those services
-# are only installed: the tests start their own instances, and nothing starts at install.
+# certificate tests pebble (an ACME test CA, with its mock DNS pebble-challtestsrv); for the stack
+# tests the Pulumi CLI, built from its Go module (cached in /var/cache/private-registry-test). Those
+# services are only installed: the tests start their own instances, and nothing starts at install.
 # Idempotent: reuses a running dockerd and an existing image.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/standIn.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/pulumiCli.sh"
 
 packages=(docker.io docker-registry busybox-static apache2-utils openssl curl tar openssh-server openssh-client sudo python3 shellcheck
   ceph-mon ceph-osd radosgw ceph-common redis-server redis-tools nginx libnginx-mod-stream pebble iproute2)
@@ -58,4 +60,5 @@ else
   build_stand_in "$TEST_IMAGE_3" "$binary" /etc/distribution/config.yml \
     "CNCF Distribution $DISTRIBUTION3_VERSION built from its Go module, test stand-in for registry:3"
 fi
+echo "provision: Pulumi CLI $PULUMI_CLI_VERSION at $(pulumi_cli_binary)"
 echo "provision: ready (images $TEST_IMAGE_2 and $TEST_IMAGE_3, $(docker version --format 'docker {{.Server.Version}}'))"

@@ -6,26 +6,44 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { RegistryMocks, valueOf } from "../kit/render/mocks";
-import { projectFile, projectName, stackConfig, stackFiles } from "../kit/stack/stackFiles";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { PulumiProject } from "../kit/stack/pulumiCli";
+import { readStackConfig } from "../kit/stack/stackConfig";
+import { projectFile, projectName, stackFiles } from "../kit/stack/stackFiles";
 import { defaults, findProblems, PrivateRegistryArgs, resolveSettings } from "../../components";
 import { setEngineFeatures } from "../kit/render/engineFeatures";
 
-const devStack = stackFiles().find((f) => f.name === "dev")!;
 const schema = projectFile.config;
 
 const mocks = new RegistryMocks({ tls: "fake" });
 let program: Record<string, pulumi.Output<unknown>>;
 
 before(async () => {
-    // What the CLI passes the program: Pulumi.yaml defaults overlaid with the stack's values,
-    // plus what `pulumi config set` would add (strings as they are, the rest as JSON).
-    const { config } = stackConfig(devStack);
-    config[`${projectName}:users`] = JSON.stringify(["admin", "ci"]);
-    config[`${projectName}:tlsPrivateKey`] = "";
-    // As `pulumi config set --path 'clients[0].host' …` and `--secret sshPrivateKey` store them.
-    config[`${projectName}:clients`] = JSON.stringify([{ name: "web1", host: "10.0.0.7", user: "deploy", runtimes: ["docker", "containerd"], dockerLogin: "ci" }]);
-    config[`${projectName}:sshPrivateKey`] = "-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n-----END OPENSSH PRIVATE KEY-----";
-    pulumi.runtime.setAllConfig(config);
+    // The dev stack with users, a client host and its key set by the real CLI, as the guides do;
+    // the program then gets what the CLI hands over (Pulumi.yaml's defaults under the stack's values).
+    const cli = await PulumiProject.create();
+    try {
+        const dev = { env: { PULUMI_CONFIG_PASSPHRASE: "" } };
+        await writeFile(join(cli.home, "client_key"), "-----BEGIN OPENSSH PRIVATE KEY-----\nfake\n-----END OPENSSH PRIVATE KEY-----\n");
+        const set = await cli.bash([
+            "npx pulumi stack select --create dev",
+            "npx pulumi config set --path 'users[0]' admin",
+            "npx pulumi config set --path 'users[1]' ci",
+            "npx pulumi config set --path 'clients[0].name' web1",
+            "npx pulumi config set --path 'clients[0].host' 10.0.0.7",
+            "npx pulumi config set --path 'clients[0].user' deploy",
+            "npx pulumi config set --path 'clients[0].runtimes[0]' docker",
+            "npx pulumi config set --path 'clients[0].runtimes[1]' containerd",
+            "npx pulumi config set --path 'clients[0].dockerLogin' ci",
+            "npx pulumi config set --secret sshPrivateKey < ~/client_key",
+        ].join("\n"), dev);
+        assert.equal(set.code, 0, set.stderr);
+        const { config, secretKeys } = await readStackConfig(cli, "dev");
+        pulumi.runtime.setAllConfig(config, secretKeys);
+    } finally {
+        await cli.remove();
+    }
     await pulumi.runtime.setMocks(mocks, projectName, "dev", false, "organization");
     setEngineFeatures();
     program = await import("../../index");
@@ -40,8 +58,9 @@ test("Pulumi.yaml declares a typed, described entry for every component argument
         "corsOrigins", "logLevel", "accessLog", "logMaxSize", "logMaxFiles", "sshPrivateKey", "storage",
         "registryVersion", "tracingEndpoint", "tlsSource", "acmeEmail", "acmeDirectory", "acmeCaCertificates",
     ];
-    // Typed but without a default of their own: the image's tag gives the major, tlsCertificate the source.
-    const derived = ["registryVersion", "tlsSource"];
+    // Derived when not set: the image's tag gives the major, tlsCertificate the source. The CLI
+    // requires every declared key without a default, so these have a default that means "derive".
+    const derived: Record<string, unknown> = { registryVersion: 0, tlsSource: "" };
     // Objects and lists of objects, types Pulumi.yaml cannot declare; their readers check them.
     const undeclared: (keyof PrivateRegistryArgs)[] = ["clients", "s3", "redis", "instances", "mirrors"];
     // Stack settings for the npm wrappers, not for the component.
@@ -52,8 +71,12 @@ test("Pulumi.yaml declares a typed, described entry for every component argument
     for (const [key, spec] of Object.entries(schema)) {
         assert.ok(["string", "integer", "boolean", "array"].includes(spec.type), `${key} has a type`);
         assert.ok((spec.description ?? "").length > 20, `${key} has a description`);
-        if (key === "hostnames" || derived.includes(key)) {
-            assert.equal(spec.default, undefined, `${key} has no default: hostnames is required, ${derived.join(", ")} derived`);
+        if (key === "hostnames") {
+            assert.equal(spec.default, undefined, "hostnames has no default: the CLI requires it in every stack");
+            continue;
+        }
+        if (key in derived) {
+            assert.equal(spec.default, derived[key], `${key}: ${JSON.stringify(derived[key])} means "derive it"`);
             continue;
         }
         assert.notEqual(spec.default, undefined, `${key} has a default`);
@@ -67,9 +90,9 @@ test("Pulumi.yaml declares a typed, described entry for every component argument
 });
 
 test("Pulumi.dev.yaml: a laptop registry on localhost:5000 whose settings pass validation", () => {
-    const cfg = devStack.config as Record<string, unknown>;
+    const cfg = stackFiles().find((f) => f.name === "dev")!.config;
     assert.deepEqual(cfg[`${projectName}:hostnames`], ["localhost"]);
-    assert.equal(cfg[`${projectName}:port`], 5000);
+    assert.equal(cfg[`${projectName}:port`], "5000");
     for (const key of Object.keys(cfg)) {
         assert.ok(key.startsWith(`${projectName}:`) && key.slice(projectName.length + 1) in schema, `${key} is a declared key`);
     }

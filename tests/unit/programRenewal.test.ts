@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { RegistryMocks, valueOf } from "../kit/render/mocks";
 import { setEngineFeatures } from "../kit/render/engineFeatures";
-import { projectName, stackConfig, stackFiles } from "../kit/stack/stackFiles";
+import { stackConfigOf } from "../kit/stack/stackConfig";
+import { projectName } from "../kit/stack/stackFiles";
 import { runProcess } from "../kit/host/process";
 
 let servedPem: string;
@@ -21,7 +22,7 @@ before(async () => {
     assert.equal(issued.code, 0, issued.stderr);
     servedPem = issued.stdout;
     mocks.reset({ tls: "fake", stackOutputs: { serverCertificatePem: servedPem, serverCertificateRenewal: "first", passwords: "elsewhere" } });
-    pulumi.runtime.setAllConfig(stackConfig(stackFiles().find((f) => f.name === "dev")!).config);
+    pulumi.runtime.setAllConfig((await stackConfigOf("dev")).config);
     await pulumi.runtime.setMocks(mocks, projectName, "dev", false, "organization");
     setEngineFeatures();
     program = await import("../../index");

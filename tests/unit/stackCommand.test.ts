@@ -1,17 +1,15 @@
 /**
  * `npm run preview|up|destroy|stack:check`: the argument parser and the plan (pure), then the
- * real CLI run against a fake `pulumi` on PATH that records what it was asked to do.
+ * scripts as typed, running the real Pulumi CLI in a scratch copy of the project: what they
+ * refuse never starts pulumi, and what they hand over shows in the CLI's own behaviour.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseStackCommand, planStackCommand, StackEnvironment, StackRefused, StackUsageError } from "../../operations/stack/stackCommand";
 import { parseStackFile, StackFileError } from "../../operations/stack/stackFile";
-import { projectDir } from "../kit/stack/stackFiles";
+import { PulumiProject, userPulumiHomeChangesSince } from "../kit/stack/pulumiCli";
 
 const project = "private-registry";
 const file = (name: string, text?: string) => parseStackFile(project, name, text);
@@ -120,74 +118,119 @@ describe("plan", () => {
     });
 });
 
-describe("the CLI, with a fake pulumi on PATH", () => {
-    let work: string;
-    let bin: string;
-    let log: string;
-    const cli = join(projectDir, "operations", "stack", "stackCli.ts");
-    const tsxLoader = pathToFileURL(join(projectDir, "node_modules", "tsx", "dist", "loader.mjs")).href;
+describe("npm run preview|up|destroy|stack:check, with the real pulumi", () => {
+    let project: PulumiProject;
+    const example = { PULUMI_CONFIG_PASSPHRASE: "the-test-passphrase" };
+
+    const started = Date.now();
 
     before(async () => {
-        work = await mkdtemp(join(tmpdir(), "stack-cli-"));
-        bin = join(work, "bin");
-        log = join(work, "pulumi.log");
-        await mkdir(bin);
-        // Records argv and the passphrase variable; fails when asked to (FAKE_PULUMI_FAIL=<command>).
-        await writeFile(join(bin, "pulumi"), [
-            "#!/bin/sh",
-            `printf '%s|pp=%s\\n' "$*" "\${PULUMI_CONFIG_PASSPHRASE-unset}" >> "${log}"`,
-            `[ "$1" = "\${FAKE_PULUMI_FAIL:-}" ] && exit 3`,
-            "exit 0",
-        ].join("\n"));
-        await chmod(join(bin, "pulumi"), 0o755);
-        await copyFile(join(projectDir, "Pulumi.yaml"), join(work, "Pulumi.yaml"));
-        await writeFile(join(work, "Pulumi.prod.yaml"), "config:\n  private-registry:protected: true\n");
-        await writeFile(join(work, "Pulumi.dev.yaml"), "config: {}\n");
+        // Stack files of its own (the examples become the user's own): prod protected, staging plain.
+        project = await PulumiProject.create({ stacks: false });
+        const hostnames = (name: string) => `  ${project.name}:hostnames:\n    - registry.${name}.example.com\n`;
+        await writeFile(join(project.dir, "Pulumi.prod.yaml"), `config:\n  ${project.name}:protected: "true"\n${hostnames("prod")}`);
+        await writeFile(join(project.dir, "Pulumi.staging.yaml"), `config:\n${hostnames("staging")}`);
+        await writeFile(join(project.dir, "Pulumi.dev.yaml"), `config:\n${hostnames("dev")}`);
     });
     after(async () => {
-        if (work) await rm(work, { recursive: true, force: true });
+        await project?.remove();
+        assert.deepEqual(await userPulumiHomeChangesSince(started), [], "the user's ~/.pulumi is untouched");
     });
 
-    function run(args: string[], env: Record<string, string | undefined> = {}) {
-        const base = { ...process.env };
-        for (const k of ["CI", "PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "FAKE_PULUMI_FAIL"]) delete base[k];
-        // tsx by path: the run's directory is the temporary project, which has no node_modules.
-        return spawnSync(process.execPath, ["--import", tsxLoader, cli, ...args], {
-            cwd: work,
-            env: { ...base, PATH: `${bin}:${process.env.PATH}`, ...env },
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+    /** `npm run <script> -- <args>` in the scratch project, as typed, and the CLI's starts during it. */
+    async function npmRun(script: string, args: string[], env: Record<string, string | undefined> = {}) {
+        await project.clearRuns();
+        const result = await project.bash(`npm run -s ${script} -- ${args.join(" ")}`, { env });
+        return { ...result, runs: await project.runs() };
     }
-    const calls = async () => (await readFile(log, "utf8").catch(() => "")).trim().split("\n").filter(Boolean);
+    const stacks = async () => {
+        const ls = await project.pulumi(["stack", "ls", "--json"]);
+        assert.equal(ls.code, 0, ls.stderr);
+        return (JSON.parse(ls.stdout) as { name: string }[]).map((st) => st.name).sort();
+    };
+    const history = async (stack: string, env: Record<string, string>) => {
+        const h = await project.pulumi(["stack", "history", "--stack", stack, "--json"], { env });
+        assert.equal(h.code, 0, h.stderr);
+        return JSON.parse(h.stdout) as { kind: string; environment: Record<string, string> }[];
+    };
 
-    test("npm run destroy -- prod: refused (exit 1), pulumi never runs; with --destroy-protected it runs", async () => {
-        await rm(log, { force: true });
-        const refused = run(["destroy", "prod", "--yes"], { PULUMI_CONFIG_PASSPHRASE: "pw" });
-        assert.equal(refused.status, 1, refused.stderr);
+    test("destroy of the protected prod: refused before pulumi starts; with --destroy-protected pulumi destroys it, --yes included", async () => {
+        const init = await project.pulumi(["stack", "init", "prod"], { env: example });
+        assert.equal(init.code, 0, init.stderr);
+        const refused = await npmRun("destroy", ["prod", "--yes"], example);
+        assert.equal(refused.code, 1, refused.stderr);
         assert.match(refused.stderr, /destroy: refused: stack prod is protected/);
-        assert.deepEqual(await calls(), []);
-        const done = run(["destroy", "prod", "--yes", "--destroy-protected"], { PULUMI_CONFIG_PASSPHRASE: "pw" });
-        assert.equal(done.status, 0, done.stderr);
-        assert.deepEqual(await calls(), ["stack select prod|pp=pw", "destroy --stack prod --yes|pp=pw"]);
+        assert.deepEqual(refused.runs, [], "pulumi never started");
+        assert.deepEqual(await history("prod", example), []);
+
+        const done = await npmRun("destroy", ["prod", "--yes", "--destroy-protected"], example);
+        assert.equal(done.code, 0, done.stderr);
+        assert.deepEqual(done.runs, ["stack select prod", "destroy --stack prod --yes"]);
+        // The CLI's own record of the run: a destroy of prod, with --yes, decrypting with the passphrase given.
+        const [update] = await history("prod", example);
+        assert.equal(update.kind, "destroy");
+        assert.equal(update.environment["pulumi.flag.yes"], "true");
+        assert.equal(update.environment["pulumi.env.PULUMI_CONFIG_PASSPHRASE"], "set");
     });
 
-    test("npm run up: the dev stack with an empty passphrase; pulumi's exit code comes back and stops the next step", async () => {
-        await rm(log, { force: true });
-        const ok = run(["up"]);
-        assert.equal(ok.status, 0, ok.stderr);
-        assert.deepEqual(await calls(), ["stack select --create dev|pp=", "up --stack dev|pp="]);
-        await rm(log, { force: true });
-        const failed = run(["up", "dev"], { FAKE_PULUMI_FAIL: "stack" });
-        assert.equal(failed.status, 3);
-        assert.deepEqual(await calls(), ["stack select --create dev|pp="], "up does not run after a failed select");
+    test("npm run up: the dev stack, created with an empty passphrase; pulumi's own answer and exit code come back", async () => {
+        const up = await npmRun("up", []);
+        // Nobody can confirm here, so pulumi itself refuses: its exit code is the script's.
+        assert.match(up.stderr, /--yes or --skip-preview or --preview-only must be passed in to proceed when running in non-interactive mode/);
+        const direct = await project.pulumi(["up", "--stack", "dev"], { env: { PULUMI_CONFIG_PASSPHRASE: "" } });
+        assert.equal(up.code, direct.code);
+        assert.notEqual(up.code, 0);
+        assert.deepEqual(up.runs, ["stack select --create dev", "up --stack dev"]);
+        assert.ok((await stacks()).includes("dev"));
+        // The empty passphrase reached the CLI: it salted Pulumi.dev.yaml for "" and opens it with "" only.
+        assert.match(await project.stackFile("dev"), /^encryptionsalt: v1:/m);
+        const secret = await project.pulumi(["config", "set", "--stack", "dev", "--secret", "probe", "x"], { env: { PULUMI_CONFIG_PASSPHRASE: "" } });
+        assert.equal(secret.code, 0, secret.stderr);
+        assert.match((await project.pulumi(["config", "--stack", "dev", "--show-secrets"], { env: { PULUMI_CONFIG_PASSPHRASE: "x" } })).stderr, /incorrect passphrase/);
+        // With --yes the run goes on, up to the language host this machine lacks.
+        const yes = await npmRun("up", ["--yes"]);
+        assert.match(yes.stderr, /failed to load language plugin nodejs/);
     });
 
-    test("usage errors exit 2; npm run stack:check in CI without a backend exits 1", async () => {
-        assert.equal(run(["destroy"]).status, 2);
-        const check = run(["check", "prod"], { CI: "true", PULUMI_CONFIG_PASSPHRASE: "pw" });
-        assert.equal(check.status, 1);
-        assert.match(check.stderr, /check: refused: PULUMI_BACKEND_URL is not set/);
-        assert.equal(run(["check", "prod"], { CI: "true", PULUMI_CONFIG_PASSPHRASE: "pw", PULUMI_BACKEND_URL: "s3://b" }).status, 0);
+    test("preview of staging: the passphrase from the environment reaches pulumi, which checks it", async () => {
+        const init = await project.pulumi(["stack", "init", "staging"], { env: example });
+        assert.equal(init.code, 0, init.stderr);
+        const wrong = await npmRun("preview", ["staging"], { PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" });
+        assert.notEqual(wrong.code, 0);
+        assert.match(wrong.stderr, /incorrect passphrase/);
+        const right = await npmRun("preview", ["staging", "--diff"], example);
+        assert.match(right.stderr, /failed to load language plugin nodejs/);
+        // Other flags go through unchanged, for pulumi to judge.
+        const unknown = await npmRun("preview", ["staging", "--no-such-flag"], example);
+        assert.match(unknown.stderr, /unknown flag: --no-such-flag/);
+    });
+
+    test("a failed stack select stops the run with pulumi's exit code; up never starts", async () => {
+        const notADir = join(project.dir, "..", "not-a-backend");
+        await writeFile(notADir, "");
+        const env = { PULUMI_BACKEND_URL: `file://${notADir}` };
+        const failed = await npmRun("up", ["dev", "--yes"], env);
+        const direct = await project.pulumi(["stack", "select", "--create", "dev"], { env: { ...env, PULUMI_CONFIG_PASSPHRASE: "" } });
+        assert.notEqual(failed.code, 0);
+        assert.equal(failed.code, direct.code);
+        assert.deepEqual(failed.runs, ["stack select --create dev"], "up does not run after a failed select");
+    });
+
+    test("refusals come before pulumi starts: a missing stack file, CI without a backend or a passphrase, bad arguments", async () => {
+        const missing = await npmRun("up", ["qa", "--yes"], example);
+        assert.equal(missing.code, 1);
+        assert.match(missing.stderr, /up: refused: Pulumi.qa.yaml does not exist/);
+        assert.ok(!(await stacks()).includes("qa"), "no stack qa was made");
+        const noBackend = await npmRun("preview", ["staging"], { ...example, CI: "true", PULUMI_BACKEND_URL: undefined });
+        assert.equal(noBackend.code, 1);
+        assert.match(noBackend.stderr, /preview: refused: PULUMI_BACKEND_URL is not set/);
+        const noPassphrase = await npmRun("stack:check", ["staging"], { CI: "true" });
+        assert.equal(noPassphrase.code, 1);
+        assert.match(noPassphrase.stderr, /check: refused: stack staging encrypts its secrets with a passphrase and nobody can be asked/);
+        const ready = await npmRun("stack:check", ["staging"], { ...example, CI: "true" });
+        assert.equal(ready.code, 0, ready.stderr);
+        const usage = await npmRun("destroy", []);
+        assert.equal(usage.code, 2);
+        for (const run of [missing, noBackend, noPassphrase, ready, usage]) assert.deepEqual(run.runs, [], `${run.command}: pulumi never started`);
     });
 });

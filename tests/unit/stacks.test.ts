@@ -1,8 +1,9 @@
 /**
  * The environment stack files (Pulumi.dev.yaml, Pulumi.staging.yaml, Pulumi.prod.yaml): every
- * key declared and typed as Pulumi.yaml says, secrets only as `secure:` values that decrypt,
- * and each stack's config, read by the program's own code, passes validation and declares the
- * resources it describes. The prod example's certificate is checked with openssl.
+ * key declared and typed as Pulumi.yaml says, secrets only as `secure:` values that the real
+ * Pulumi CLI decrypts, the CLI's own checks passed up to the language host, and each stack's
+ * config, as the CLI hands it over and read by the program's own code, passes validation and
+ * declares the resources it describes. The prod example's certificate is checked with openssl.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -15,17 +16,23 @@ import * as pulumi from "@pulumi/pulumi";
 import { findProblems, resolveSettings } from "../../components";
 import { registryArgsFromConfig } from "../../program";
 import { renderRegistry } from "../kit/render/render";
-import { isSecure, projectFile, projectName, stackConfig, StackConfig, stackFiles, useStackConfig } from "../kit/stack/stackFiles";
-import { decryptValue, encryptValue, newEncryptionSalt, passphraseKey } from "../kit/stack/pulumiSecrets";
+import { PulumiProject } from "../kit/stack/pulumiCli";
+import { passphraseOf, readStackConfig, StackConfig, useStackConfig } from "../kit/stack/stackConfig";
+import { isSecure, projectFile, projectName, stackFiles } from "../kit/stack/stackFiles";
 
 const exec = promisify(execFile);
 const files = stackFiles();
 const byName = new Map(files.map((f) => [f.name, f]));
 const configs = new Map<string, StackConfig>();
 const key = (k: string) => `${projectName}:${k}`;
+let cli: PulumiProject;
 
-before(() => {
-    for (const f of files) configs.set(f.name, stackConfig(f));
+before(async () => {
+    cli = await PulumiProject.create();
+    for (const f of files) configs.set(f.name, await readStackConfig(cli, f.name));
+});
+after(async () => {
+    await cli?.remove();
 });
 
 /** Does a value as written in a stack file fit the Pulumi.yaml type? (The CLI stores `config set` values as text.) */
@@ -64,7 +71,7 @@ test("every key of every stack file is declared in Pulumi.yaml (or is clients) a
     }
 });
 
-test("secrets appear only as secure: values, which decrypt with the example passphrase", () => {
+test("secrets appear only as secure: values, which the CLI decrypts with the example passphrase and no other", async () => {
     const secretSettings = ["tlsPrivateKey", "sshPrivateKey", "tlsCertificate"];
     for (const f of files) {
         assert.doesNotMatch(f.text, /BEGIN [A-Z ]*PRIVATE KEY/, `${f.fileName} holds no plaintext key`);
@@ -83,20 +90,37 @@ test("secrets appear only as secure: values, which decrypt with the example pass
                 assert.match(String(plain), /-----BEGIN [A-Z ]*PRIVATE KEY-----/, `${f.fileName}: ${name} decrypts to a private key`);
             }
         }
-        if (f.encryptionsalt) {
-            assert.throws(() => passphraseKey("not-the-passphrase", f.encryptionsalt!), /incorrect passphrase/);
+        if (c.securePaths.length > 0) {
+            assert.ok(c.secretKeys.length > 0, `${f.fileName}: the CLI marks its secure keys secret`);
+            const wrong = await cli.pulumi(["config", "--stack", f.name, "--show-secrets", "--json"], { env: { PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" } });
+            assert.notEqual(wrong.code, 0);
+            assert.match(wrong.stderr, /incorrect passphrase/);
         }
     }
 });
 
-test("Pulumi's own test vector decrypts (the tests' passphrase provider is Pulumi's)", () => {
-    // pkg/secrets/passphrase/manager_test.go: this state, passphrase "password".
-    assert.ok(passphraseKey("password", "v1:fozI5u6B030=:v1:F+6ZduKKd8G0/V7L:PGMFeIzwobWRKmEAzUdaQHqC5mMRIQ=="));
-    assert.throws(() => passphraseKey("password123", "v1:fozI5u6B030=:v1:F+6ZduKKd8G0/V7L:PGMFeIzwobWRKmEAzUdaQHqC5mMRIQ=="), /incorrect passphrase/);
-    // How the example values were made: a new salt for the passphrase, then each value encrypted.
-    const { encryptionSalt, key: made } = newEncryptionSalt("example");
-    const key = passphraseKey("example", encryptionSalt);
-    assert.equal(decryptValue(key, encryptValue(made, "-----BEGIN PRIVATE KEY-----")), "-----BEGIN PRIVATE KEY-----");
+test("the CLI accepts every stack's config: preview stops only where the Node.js language host is needed", async () => {
+    for (const f of files) {
+        const preview = await cli.pulumi(["preview", "--stack", f.name], { env: { PULUMI_CONFIG_PASSPHRASE: passphraseOf(f.name) } });
+        // Pulumi.yaml's types and required keys are checked before the program runs (a declared key
+        // without a default is required in every stack); the language host is the first thing
+        // this machine lacks.
+        assert.notEqual(preview.code, 0);
+        assert.match(preview.stderr, /failed to load language plugin nodejs/, `${f.fileName}: ${preview.stderr}`);
+    }
+});
+
+test("the stack files are in the CLI's own form: a config set leaves every other line as it was", async () => {
+    const withoutSalt = (text: string) => text.replace(/^encryptionsalt: .*\n/m, "");
+    for (const f of files) {
+        const first = (configs.get(f.name)!.values[key("hostnames")] as string[])[0];
+        const set = await cli.pulumi(["config", "set", "--stack", f.name, "--path", "hostnames[0]", first], { env: { PULUMI_CONFIG_PASSPHRASE: passphraseOf(f.name) } });
+        assert.equal(set.code, 0, set.stderr);
+        const after = await cli.stackFile(f.name);
+        assert.equal(withoutSalt(after), withoutSalt(f.text), `${f.fileName} as the CLI writes it back`);
+        // The CLI adds a salt to a file without one (dev, at its first run) and keeps an existing one.
+        if (f.encryptionsalt) assert.ok(after.split("\n").includes(`encryptionsalt: ${f.encryptionsalt}`), `${f.fileName} keeps its salt`);
+    }
 });
 
 test("only prod is protected; prod uses its own certificate, a real name and a non-default port", () => {

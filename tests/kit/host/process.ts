@@ -7,10 +7,17 @@ export interface RunResult {
     stderr: string;
 }
 
-/** Runs a program to its end with `stdin` (and `env` added to this process's); never throws for a non-zero exit. */
-export function runProcess(program: string, args: string[], stdin = "", env: Record<string, string> = {}): Promise<RunResult> {
+/** Where a process runs: its folder, and whether `env` is added to this process's or is the whole environment. */
+export interface ProcessPlace {
+    cwd?: string;
+    inheritEnv?: boolean;
+}
+
+/** Runs a program to its end with `stdin` and `env`; never throws for a non-zero exit. */
+export function runProcess(program: string, args: string[], stdin = "", env: Record<string, string> = {}, place: ProcessPlace = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, ...env } });
+        const environment = place.inheritEnv === false ? env : { ...process.env, ...env };
+        const child = spawn(program, args, { stdio: ["pipe", "pipe", "pipe"], env: environment, cwd: place.cwd });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));

@@ -1,0 +1,105 @@
+/**
+ * The stack commands the guides give, as written: the shell blocks of a Markdown page, the
+ * `npx pulumi` lines in them, and what a `config set` line sets (key, path, secret, value and
+ * where the value comes from), read the way bash reads the line.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectDir } from "./stackFiles";
+
+/** The ```sh blocks of a page under the project (README.md, docs/...), each with the heading above it. */
+export function shellBlocks(page: string): { heading: string; script: string }[] {
+    const text = readFileSync(join(projectDir, page), "utf8");
+    const blocks: { heading: string; script: string }[] = [];
+    let heading = "";
+    let block: string[] | undefined;
+    for (const line of text.split("\n")) {
+        if (block === undefined && /^#+ /.test(line)) heading = line.replace(/^#+ /, "");
+        if (block === undefined && /^```(sh|bash)\s*$/.test(line.trim())) block = [];
+        else if (block !== undefined && line.trim() === "```") {
+            blocks.push({ heading, script: block.map((l) => l.replace(/^ {2}/, "")).join("\n") + "\n" });
+            block = undefined;
+        } else if (block !== undefined) block.push(line);
+    }
+    return blocks;
+}
+
+/** The shell block under `heading` of a page; throws when there is not exactly one. */
+export function shellBlockUnder(page: string, heading: string): string {
+    const found = shellBlocks(page).filter((b) => b.heading === heading);
+    if (found.length !== 1) throw new Error(`${page}: expected one shell block under "${heading}", found ${found.length}`);
+    return found[0].script;
+}
+
+/** A word of a command line: text, or a file read by `"$(cat FILE)"` or by `< FILE`. */
+type Word = { text: string } | { catOf: string } | { stdinFrom: string };
+
+/** The words of one shell line as bash splits them (quotes, `"$(cat f)"`, `< f`, a trailing comment). */
+export function shellWords(line: string): Word[] {
+    const words: Word[] = [];
+    let i = 0;
+    while (i < line.length) {
+        const c = line[i];
+        if (c === " " || c === "\t") {
+            i++;
+        } else if (c === "#") {
+            break;
+        } else if (c === "<") {
+            i++;
+            while (line[i] === " ") i++;
+            const start = i;
+            while (i < line.length && line[i] !== " ") i++;
+            words.push({ stdinFrom: line.slice(start, i) });
+        } else {
+            let text = "";
+            let cat: string | undefined;
+            while (i < line.length && line[i] !== " " && line[i] !== "\t") {
+                if (line[i] === "'") {
+                    const end = line.indexOf("'", i + 1);
+                    text += line.slice(i + 1, end);
+                    i = end + 1;
+                } else if (line[i] === '"') {
+                    const end = line.indexOf('"', i + 1);
+                    const quoted = line.slice(i + 1, end);
+                    const m = /^\$\(cat (\S+)\)$/.exec(quoted);
+                    if (m) cat = m[1];
+                    else text += quoted;
+                    i = end + 1;
+                } else {
+                    text += line[i++];
+                }
+            }
+            words.push(cat !== undefined ? { catOf: cat } : { text });
+        }
+    }
+    return words;
+}
+
+/** What a `pulumi config set` line sets. */
+export interface ConfigSet {
+    stack?: string;
+    key: string;
+    path: boolean;
+    secret: boolean;
+    /** The value as typed, or the file it is read from (`"$(cat f)"` or `< f`). */
+    value: Word;
+}
+
+/** Reads `npx pulumi config set [flags] KEY [VALUE]`; undefined for any other line. */
+export function configSetOf(line: string): ConfigSet | undefined {
+    const words = shellWords(line);
+    const texts = words.map((w) => ("text" in w ? w.text : undefined));
+    if (texts[0] !== "npx" || texts[1] !== "pulumi" || texts[2] !== "config" || texts[3] !== "set") return undefined;
+    const set: Partial<ConfigSet> & { path: boolean; secret: boolean } = { path: false, secret: false };
+    const rest = words.slice(4);
+    for (let i = 0; i < rest.length; i++) {
+        const w = rest[i];
+        if ("text" in w && w.text === "--path") set.path = true;
+        else if ("text" in w && w.text === "--secret") set.secret = true;
+        else if ("text" in w && w.text === "--stack") set.stack = (rest[++i] as { text: string }).text;
+        else if (set.key === undefined && "text" in w) set.key = w.text;
+        else set.value = w;
+    }
+    if (set.key === undefined || set.value === undefined) throw new Error(`cannot read "${line}"`);
+    return set as ConfigSet;
+}
