@@ -60,5 +60,6 @@ else
   build_stand_in "$TEST_IMAGE_3" "$binary" /etc/distribution/config.yml \
     "CNCF Distribution $DISTRIBUTION3_VERSION built from its Go module, test stand-in for registry:3"
 fi
-echo "provision: Pulumi CLI $PULUMI_CLI_VERSION at $(pulumi_cli_binary)"
+pulumi_cli=$(pulumi_cli_binary)
+echo "provision: Pulumi CLI $PULUMI_CLI_VERSION at $pulumi_cli"
 echo "provision: ready (images $TEST_IMAGE_2 and $TEST_IMAGE_3, $(docker version --format 'docker {{.Server.Version}}'))"

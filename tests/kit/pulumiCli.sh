@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests/kit/provision.sh. The Pulumi CLI the stack tests run: built from its Go module
 # (through the Go module proxy; no download from get.pulumi.com), once per machine and version.
 
@@ -15,15 +16,17 @@ pulumi_cli_binary() {
     echo "provision: building the Pulumi CLI $version from its Go module (a few minutes, once)" >&2
     rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/src" "$dir.tmp/bin"
     (
+      set -e
       cd "$dir.tmp/src"
       "$go" mod init private-registry-test/pulumi-cli >/dev/null 2>&1
       # The CLI's own go.mod replaces atotto/clipboard with this fork; a module that only
       # requires the CLI does not inherit the replace, so it is repeated here.
       "$go" mod edit -replace github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e
-      "$go" get -tool "$module/cmd/pulumi@v$version" >&2
+      # Its list of a few hundred added modules is only worth reading when it fails.
+      "$go" get -tool "$module/cmd/pulumi@v$version" >"$dir.tmp/get.log" 2>&1 || { cat "$dir.tmp/get.log" >&2; exit 1; }
       CGO_ENABLED=0 GOFLAGS=-buildvcs=false "$go" build -o "$dir.tmp/bin/pulumi" \
         -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" "$module/cmd/pulumi" >&2
-    )
+    ) || { echo "provision: building the Pulumi CLI $version failed" >&2; return 1; }
     # Renamed when complete: an interrupted build never passes for a cached one.
     rm -rf "$dir" && mv "$dir.tmp" "$dir" && rm -rf "$dir/src"
   fi

@@ -77,7 +77,7 @@ distribution3_binary() {
     echo "provision: building Distribution $version from its Go module (a few minutes, once)" >&2
     mkdir -p "$dir.tmp"
     # A temporary GOBIN, renamed when complete: an interrupted build never passes for a cached one.
-    GOBIN="$dir.tmp" GOFLAGS=-buildvcs=false "$go" install "github.com/distribution/distribution/v3/cmd/registry@v$version" >&2
+    GOBIN="$dir.tmp" GOFLAGS=-buildvcs=false "$go" install "github.com/distribution/distribution/v3/cmd/registry@v$version" >&2 || return 1
     rm -rf "$dir" && mv "$dir.tmp" "$dir"
   fi
   echo "$dir/registry"

@@ -26,9 +26,9 @@ const neededPlugins = ["docker", "tls", "random", "command"]
         return { name, version };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
-/** The CLI's environment variables: sdk/go/common/env/env.go of the version the tests build, in the Go module cache its build filled. */
 /** Go as tests/kit/pulumiCli.sh finds it: on PATH, else the official install's place. */
 const go = process.env.PATH?.split(":").some((d) => existsSync(join(d, "go"))) ? "go" : "/usr/local/go/bin/go";
+/** The CLI's environment variables: sdk/go/common/env/env.go of the version the tests build, in the Go module cache its build filled. */
 const envGo = join(execFileSync(go, ["env", "GOMODCACHE"], { encoding: "utf8" }).trim(), `github.com/pulumi/pulumi/sdk/v3@v${pulumiCliVersion}/go/common/env/env.go`);
 const launcherResolve = join(projectDir, "node_modules", "pulumi", "lib", "resolve.js");
 

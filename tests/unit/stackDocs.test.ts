@@ -2,7 +2,8 @@
  * The stack commands the guides give, run as a user types them, through the real Pulumi CLI in a
  * scratch copy of the project: adding an environment and making the example stacks yours
  * (docs/environments-and-ci.md) as whole blocks, and every `npx pulumi stack init`, `config set`
- * and `config rm` line of the guides' shell blocks, each read back through the CLI. The only
+ * and `config rm` command of the guides (shell blocks, inline code, YAML comments), each checked
+ * through the CLI or in the stack file it wrote. The only
  * changes to what the pages say: the state bucket becomes a local folder, the passphrase
  * placeholder a passphrase, and the files the commands read are made by the test.
  */
@@ -16,7 +17,7 @@ import { parse } from "yaml";
 import { findProblems, resolveSettings } from "../../components";
 import { registryArgsFromConfig } from "../../program";
 import { runProcess } from "../kit/host/process";
-import { configSetOf, shellBlocks, shellBlockUnder, shellWords } from "../kit/stack/docCommands";
+import { configRmOf, configSetOf, shellBlockUnder, shellWords, stackCommandsOf } from "../kit/stack/docCommands";
 import { PulumiProject, userPulumiHomeChangesSince } from "../kit/stack/pulumiCli";
 import { passphraseOf, readStackConfig, useStackConfig } from "../kit/stack/stackConfig";
 import { examplePassphrase, isSecure, projectName, securePaths } from "../kit/stack/stackFiles";
@@ -126,6 +127,7 @@ describe("docs/environments-and-ci.md, as written", () => {
         assert.equal(prod.values[`${projectName}:tlsCertificate`], (await file("registry.chain.pem")).replace(/\n$/, ""));
         assert.equal(prod.values[`${projectName}:tlsPrivateKey`], (await file("registry.key")).replace(/\n$/, ""));
         assert.equal(prod.values[`${projectName}:tlsCaCertificate`], (await file("company-root-ca.pem")).replace(/\n$/, ""));
+        assert.equal(prod.values[`${projectName}:sshPrivateKey`], (await readFile(join(project.home, ".ssh", "registry_deploy"), "utf8")).replace(/\n$/, ""));
         for (const k of ["tlsCertificate", "tlsPrivateKey", "sshPrivateKey"]) assert.ok(prod.secretKeys.includes(`${projectName}:${k}`), k);
         assert.ok(!prod.secretKeys.includes(`${projectName}:tlsCaCertificate`));
         // Every secure value was re-encrypted for the new passphrase, none left in plain text.
@@ -136,26 +138,24 @@ describe("docs/environments-and-ci.md, as written", () => {
 });
 
 /**
- * Each page with `npx pulumi config set|rm` or `stack init` lines, and the stack they act on: the
- * laptop stack, or the prod example for pages about an existing environment (clients[2] needs
+ * Each page with `npx pulumi config set|rm` or `stack init` commands, and the stack they act on:
+ * the laptop stack, or the prod example for pages about an existing environment (clients[2] needs
  * two clients before it).
  */
 const pages: Record<string, { stack?: string; passphrase: string }> = {
-    "README.md": { stack: "dev", passphrase: "" },
     "docs/certificates.md": { stack: "prod", passphrase: examplePassphrase },
     "docs/client-hosts.md": { stack: "dev", passphrase: "" },
+    "docs/mirrors.md": { stack: "dev", passphrase: "" },
     "docs/operations.md": { stack: "prod", passphrase: examplePassphrase },
     // Its block starts with its own `npx pulumi stack init public`.
     "docs/public-domain.md": { passphrase: ownPassphrase },
-    "docs/mirrors.md": { stack: "dev", passphrase: "" },
+    "docs/registry-versions.md": { stack: "dev", passphrase: "" },
     "docs/scale-out.md": { stack: "dev", passphrase: "" },
 };
 
-/** The lines a page's shell blocks give for the stack's config (the KMS example needs a KMS key, which this machine has not). */
+/** The commands a page gives for a stack's config; the KMS example needs a KMS key, which this machine has not. */
 function stackLines(page: string): string[] {
-    return shellBlocks(page)
-        .flatMap((b) => b.script.split("\n"))
-        .filter((l) => /^npx pulumi (config set|config rm|stack init) /.test(l) && !/awskms:/.test(l));
+    return stackCommandsOf(page).filter((l) => !/awskms:/.test(l));
 }
 
 describe("every config line of the guides, one page at a time", () => {
@@ -169,8 +169,8 @@ describe("every config line of the guides, one page at a time", () => {
 
     for (const [page, { stack, passphrase }] of Object.entries(pages)) {
         const lines = stackLines(page);
-        if (lines.length === 0) continue;
-        test(`${page}: ${lines.length} lines run as typed, each value read back`, async () => {
+        test(`${page}: its ${lines.length} commands run as typed, each value read back`, async () => {
+            assert.ok(lines.length > 0, `${page} gives stack commands`);
             const project = await PulumiProject.create();
             try {
                 const env = { PULUMI_CONFIG_PASSPHRASE: passphrase };
@@ -180,15 +180,32 @@ describe("every config line of the guides, one page at a time", () => {
                 }
                 await makeInputFiles(project, lines.join("\n"));
                 for (const line of lines) {
+                    // A list item removed shortens its list; anything else is gone.
+                    const removing = configRmOf(line);
+                    const listOf = (key: string) => key.replace(/\[\d+\]$/, "");
+                    const target = async (stackFlag?: string) => stackFlag ?? (await project.pulumi(["stack", "--show-name"])).stdout.trim();
+                    const listBefore = removing?.path && /\]$/.test(removing.key)
+                        ? (await writtenAt(project, await target(removing.stack), listOf(removing.key), true)) as unknown[]
+                        : undefined;
                     const run = await project.bash(line, { env });
                     assert.equal(run.code, 0, `${page}: ${line}\n${run.stderr}`);
+                    if (removing !== undefined) {
+                        const stackName = await target(removing.stack);
+                        if (listBefore !== undefined) {
+                            const listAfter = (await writtenAt(project, stackName, listOf(removing.key), true)) as unknown[];
+                            assert.equal(listAfter.length, listBefore.length - 1, `${page}: ${line}: one item fewer`);
+                        } else {
+                            assert.equal(await writtenAt(project, stackName, removing.key, removing.path), undefined, `${page}: ${line}: gone from the stack file`);
+                        }
+                        continue;
+                    }
                     const set = configSetOf(line);
                     if (set === undefined) continue;
-                    const target = set.stack ?? (await project.pulumi(["stack", "--show-name"])).stdout.trim();
-                    const get = await project.pulumi(["config", "get", "--stack", target, ...(set.path ? ["--path"] : []), set.key], { env });
+                    const stackName = await target(set.stack);
+                    const get = await project.pulumi(["config", "get", "--stack", stackName, ...(set.path ? ["--path"] : []), set.key], { env });
                     assert.equal(get.code, 0, `${page}: ${line}: ${get.stderr}`);
                     assert.equal(get.stdout.replace(/\n$/, ""), await valueOf(project, set.value), `${page}: ${line}`);
-                    assert.equal(isSecure(await writtenAt(project, target, set.key, set.path)), set.secret, `${page}: ${line}: stored as a secret exactly when --secret`);
+                    assert.equal(isSecure(await writtenAt(project, stackName, set.key, set.path)), set.secret, `${page}: ${line}: stored as a secret exactly when --secret`);
                 }
             } finally {
                 await project.remove();

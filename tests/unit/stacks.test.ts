@@ -35,6 +35,15 @@ after(async () => {
     await cli?.remove();
 });
 
+/** The value at a secure path (`<project>:clients[0].privateKey`) of the CLI's values. */
+function valueAt(values: Record<string, unknown>, path: string): unknown {
+    const [top, ...steps] = path.split(/\.(?![^[]*\])|(?=\[)/);
+    return steps.reduce<unknown>((node, step) => {
+        const index = /^\[(\d+)\]$/.exec(step);
+        return index ? (node as unknown[] | undefined)?.[Number(index[1])] : (node as Record<string, unknown> | undefined)?.[step];
+    }, values[top]);
+}
+
 /** Does a value as written in a stack file fit the Pulumi.yaml type? (The CLI stores `config set` values as text.) */
 function fitsType(type: string, itemType: string | undefined, value: unknown): boolean {
     switch (type) {
@@ -85,9 +94,10 @@ test("secrets appear only as secure: values, which the CLI decrypts with the exa
         const c = configs.get(f.name)!;
         for (const path of c.securePaths) {
             const name = path.slice(projectName.length + 1);
-            const plain = c.values[path] ?? "";
-            if (name.endsWith("PrivateKey") || name === "tlsPrivateKey") {
-                assert.match(String(plain), /-----BEGIN [A-Z ]*PRIVATE KEY-----/, `${f.fileName}: ${name} decrypts to a private key`);
+            const plain = valueAt(c.values, path);
+            assert.ok(typeof plain === "string" && plain !== "", `${f.fileName}: ${name} decrypts to a value`);
+            if (/privatekey$/i.test(name)) {
+                assert.match(plain, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, `${f.fileName}: ${name} decrypts to a private key`);
             }
         }
         if (c.securePaths.length > 0) {
@@ -127,7 +137,7 @@ test("only prod is protected; prod uses its own certificate, a real name and a n
     const protectedStacks = files.filter((f) => [true, "true"].includes(f.config[key("protected")] as boolean)).map((f) => f.name);
     assert.deepEqual(protectedStacks, ["prod"]);
     const prod = byName.get("prod")!.config;
-    assert.notEqual(prod[key("port")], projectFile.config.port.default);
+    assert.notEqual(Number(prod[key("port")]), projectFile.config.port.default);
     assert.ok(isSecure(prod[key("tlsCertificate")]) && isSecure(prod[key("tlsPrivateKey")]));
     assert.match(String(prod[key("tlsCaCertificate")]), /BEGIN CERTIFICATE/);
     assert.match(String(prod[key("dockerHost")]), /^ssh:\/\//);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { projectDir } from "./stackFiles";
 
 /** The ```sh blocks of a page under the project (README.md, docs/...), each with the heading above it. */
-export function shellBlocks(page: string): { heading: string; script: string }[] {
+function shellBlocks(page: string): { heading: string; script: string }[] {
     const text = readFileSync(join(projectDir, page), "utf8");
     const blocks: { heading: string; script: string }[] = [];
     let heading = "";
@@ -73,6 +73,48 @@ export function shellWords(line: string): Word[] {
         }
     }
     return words;
+}
+
+/**
+ * The `npx pulumi config set|rm` and `stack init` commands a page gives, in page order: lines of
+ * its shell blocks, inline code in its prose, and `# pulumi config …` comments in its YAML examples
+ * (run as `npx pulumi …`, as the prose ones are).
+ */
+export function stackCommandsOf(page: string): string[] {
+    const command = /^npx pulumi (?:config set|config rm|stack init) \S/;
+    const commands: string[] = [];
+    let fence: string | undefined;
+    for (const line of readFileSync(join(projectDir, page), "utf8").split("\n")) {
+        const opening = /^\s*```(\w*)/.exec(line);
+        if (opening) {
+            fence = fence === undefined ? opening[1] : undefined;
+            continue;
+        }
+        if (fence === "sh" || fence === "bash") {
+            const trimmed = line.replace(/^ {2}/, "");
+            if (command.test(trimmed)) commands.push(trimmed);
+        } else if (fence !== undefined) {
+            const comment = /#\s*(pulumi config (?:set|rm) .+?)\s*$/.exec(line);
+            if (comment) commands.push(`npx ${comment[1]}`);
+        } else {
+            for (const m of line.matchAll(/`(npx pulumi [^`]+)`/g)) if (command.test(m[1])) commands.push(m[1]);
+        }
+    }
+    return commands;
+}
+
+/** The key a `pulumi config rm` line removes; undefined for any other line. */
+export function configRmOf(line: string): { stack?: string; key: string; path: boolean } | undefined {
+    const texts = shellWords(line).map((w) => ("text" in w ? w.text : ""));
+    if (texts.slice(0, 4).join(" ") !== "npx pulumi config rm") return undefined;
+    const rm: { stack?: string; key?: string; path: boolean } = { path: false };
+    for (let i = 4; i < texts.length; i++) {
+        if (texts[i] === "--path") rm.path = true;
+        else if (texts[i] === "--stack") rm.stack = texts[++i];
+        else rm.key = texts[i];
+    }
+    if (rm.key === undefined) throw new Error(`cannot read "${line}"`);
+    return rm as { stack?: string; key: string; path: boolean };
 }
 
 /** What a `pulumi config set` line sets. */

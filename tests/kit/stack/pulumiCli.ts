@@ -9,7 +9,7 @@ import { copyFile, lstat, mkdir, readdir, readFile, rm, symlink, writeFile } fro
 import { userInfo } from "node:os";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ownedTempDir } from "../host/tempDirs";
+import { freshTempDir } from "../host/tempDirs";
 import { runProcess, RunResult } from "../host/process";
 import { projectDir, projectName } from "./stackFiles";
 
@@ -60,7 +60,7 @@ export class PulumiProject {
 
     /** A copy of the project with every Pulumi.<stack>.yaml, or only Pulumi.yaml (`stacks: false`). */
     static async create(options: { stacks?: boolean } = {}): Promise<PulumiProject> {
-        const root = await ownedTempDir("pulumi-project-");
+        const root = await freshTempDir("pulumi-project-");
         const dir = join(root, "project");
         const home = join(root, "home");
         const state = join(root, "state");
@@ -99,6 +99,9 @@ export class PulumiProject {
             // The launcher runs this version from its cache ($PULUMI_HOME/versions/<version>/bin).
             PULUMI_VERSION: pulumiCliVersion,
             PULUMI_SKIP_UPDATE_CHECK: "true",
+            // Only the plugins of this scratch home: never a language host or provider on PATH
+            // (an installed Pulumi puts ~/.pulumi/bin there).
+            PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
             NPM_CONFIG_UPDATE_NOTIFIER: "false",
             ...env,
         };
@@ -143,6 +146,7 @@ export class PulumiProject {
         return readFile(join(this.dir, `Pulumi.${stack}.yaml`), "utf8");
     }
 
+    /** Removes the scratch project, its home and its backend. */
     async remove(): Promise<void> {
         await rm(join(this.dir, ".."), { recursive: true, force: true });
     }
