@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { PulumiProject, pulumiCliVersion } from "../kit/stack/pulumiCli";
+import { codeBlocks } from "../kit/stack/docCommands";
 import { projectDir } from "../kit/stack/stackFiles";
 
 const page = readFileSync(join(projectDir, "docs", "offline.md"), "utf8");
@@ -32,21 +33,6 @@ const go = process.env.PATH?.split(":").some((d) => existsSync(join(d, "go"))) ?
 const envGo = join(execFileSync(go, ["env", "GOMODCACHE"], { encoding: "utf8" }).trim(), `github.com/pulumi/pulumi/sdk/v3@v${pulumiCliVersion}/go/common/env/env.go`);
 const launcherResolve = join(projectDir, "node_modules", "pulumi", "lib", "resolve.js");
 
-/** The fenced code blocks of the page, each as its lines. */
-function codeBlocks(text: string): string[][] {
-    const blocks: string[][] = [];
-    let current: string[] | undefined;
-    for (const line of text.split("\n")) {
-        if (/^\s*```/.test(line)) {
-            if (current) blocks.push(current);
-            current = current ? undefined : [];
-        } else if (current) {
-            current.push(line);
-        }
-    }
-    return blocks;
-}
-
 /** The body rows (as cells) of the table whose first header cell is `header`, outside code blocks. */
 function tableRows(text: string, header: string): string[][] {
     const cells = (line: string) => line.trim().replace(/^\||\|$/g, "").split("|").map((c) => c.trim());
@@ -64,7 +50,7 @@ function tableRows(text: string, header: string): string[][] {
 /** The page's plugin install commands (every code line with `plugin install`): KIND NAME VERSION and the --file argument. */
 function installCommands(): { line: string; kind: string; name: string; version: string; file: string }[] {
     const lines = codeBlocks(page)
-        .flat()
+        .flatMap((b) => b.lines)
         .filter((l) => /\bplugin install\b/.test(l));
     return lines.map((line) => {
         const words = line.trim().split(/\s+/);
@@ -106,7 +92,7 @@ describe("versions", () => {
         const cli = tableRows(page, "Piece").find((r) => r[0].startsWith("Pulumi CLI"));
         assert.ok(cli, "a Pulumi CLI row");
         assert.equal(cli[1], launcherVersion);
-        const build = codeBlocks(page).find((b) => b.some((l) => l.includes("go build")));
+        const build = codeBlocks(page).map((b) => b.lines).find((b) => b.some((l) => l.includes("go build")));
         assert.ok(build, "a code block with the go build");
         assert.equal(/^version=(\S+)/m.exec(build.join("\n"))?.[1], pulumiCliVersion, "the build block's version= line");
         assert.match(page, new RegExp(`the CLI ${pulumiCliVersion.replace(/\./g, "\\.")} built as above`), "Tried here names the built version");

@@ -20,7 +20,7 @@ import { runProcess } from "../kit/host/process";
 import { configRmOf, configSetOf, shellBlockUnder, shellWords, stackCommandsOf } from "../kit/stack/docCommands";
 import { PulumiProject, userPulumiHomeChangesSince } from "../kit/stack/pulumiCli";
 import { passphraseOf, readStackConfig, useStackConfig } from "../kit/stack/stackConfig";
-import { examplePassphrase, isSecure, projectName, securePaths } from "../kit/stack/stackFiles";
+import { examplePassphrase, isSecure, projectName, securePaths, valueAtPath } from "../kit/stack/stackFiles";
 
 const environments = "docs/environments-and-ci.md";
 const started = Date.now();
@@ -29,6 +29,11 @@ after(async () => {
     assert.deepEqual(await userPulumiHomeChangesSince(started), [], "the user's ~/.pulumi is untouched");
 });
 const ownPassphrase = "our-own-passphrase";
+
+/** Where a file a command reads lives: `~/…` in the scratch home, anything else in the project folder. */
+function inputPath(project: PulumiProject, name: string): string {
+    return name.startsWith("~/") ? join(project.home, name.slice(2)) : join(project.dir, name);
+}
 
 /** Makes each file a command reads (`< f`, `"$(cat f)"`): certificates and keys from openssl, SSH keys from ssh-keygen. */
 async function makeInputFiles(project: PulumiProject, script: string): Promise<void> {
@@ -40,7 +45,7 @@ async function makeInputFiles(project: PulumiProject, script: string): Promise<v
         }
     }
     for (const name of names) {
-        const path = name.startsWith("~/") ? join(project.home, name.slice(2)) : join(project.dir, name);
+        const path = inputPath(project, name);
         if (existsSync(path)) continue;
         await mkdir(dirname(path), { recursive: true });
         const made = name.includes(".ssh/")
@@ -59,20 +64,14 @@ async function makeInputFiles(project: PulumiProject, script: string): Promise<v
 async function valueOf(project: PulumiProject, w: ReturnType<typeof shellWords>[number]): Promise<string> {
     if ("text" in w) return w.text;
     const name = "catOf" in w ? w.catOf : w.stdinFrom;
-    const content = await readFile(name.startsWith("~/") ? join(project.home, name.slice(2)) : join(project.dir, name), "utf8");
+    const content = await readFile(inputPath(project, name), "utf8");
     return "catOf" in w ? content.replace(/\n+$/, "") : content.replace(/\n$/, "");
 }
 
 /** The stack file's node at a config key (`hostnames[0]`, `clients[1].privateKey`), as written. */
 async function writtenAt(project: PulumiProject, stack: string, key: string, path: boolean): Promise<unknown> {
-    const config = ((parse(await project.stackFile(stack)) as { config?: Record<string, unknown> }).config ?? {});
-    const [top, ...steps] = path ? key.split(/\.|(?=\[)/) : [key];
-    let node: unknown = config[`${projectName}:${top}`];
-    for (const step of steps) {
-        const index = /^\[(\d+)\]$/.exec(step);
-        node = index ? (node as unknown[] | undefined)?.[Number(index[1])] : (node as Record<string, unknown> | undefined)?.[step];
-    }
-    return node;
+    const config = (parse(await project.stackFile(stack)) as { config?: Record<string, unknown> }).config ?? {};
+    return path ? valueAtPath(config, `${projectName}:${key}`) : config[`${projectName}:${key}`];
 }
 
 describe("docs/environments-and-ci.md, as written", () => {

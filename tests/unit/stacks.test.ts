@@ -18,7 +18,7 @@ import { registryArgsFromConfig } from "../../program";
 import { renderRegistry } from "../kit/render/render";
 import { PulumiProject } from "../kit/stack/pulumiCli";
 import { passphraseOf, readStackConfig, StackConfig, useStackConfig } from "../kit/stack/stackConfig";
-import { isSecure, projectFile, projectName, stackFiles } from "../kit/stack/stackFiles";
+import { isSecure, projectFile, projectName, stackFiles, valueAtPath } from "../kit/stack/stackFiles";
 
 const exec = promisify(execFile);
 const files = stackFiles();
@@ -34,15 +34,6 @@ before(async () => {
 after(async () => {
     await cli?.remove();
 });
-
-/** The value at a secure path (`<project>:clients[0].privateKey`) of the CLI's values. */
-function valueAt(values: Record<string, unknown>, path: string): unknown {
-    const [top, ...steps] = path.split(/\.(?![^[]*\])|(?=\[)/);
-    return steps.reduce<unknown>((node, step) => {
-        const index = /^\[(\d+)\]$/.exec(step);
-        return index ? (node as unknown[] | undefined)?.[Number(index[1])] : (node as Record<string, unknown> | undefined)?.[step];
-    }, values[top]);
-}
 
 /** Does a value as written in a stack file fit the Pulumi.yaml type? (The CLI stores `config set` values as text.) */
 function fitsType(type: string, itemType: string | undefined, value: unknown): boolean {
@@ -94,7 +85,7 @@ test("secrets appear only as secure: values, which the CLI decrypts with the exa
         const c = configs.get(f.name)!;
         for (const path of c.securePaths) {
             const name = path.slice(projectName.length + 1);
-            const plain = valueAt(c.values, path);
+            const plain = valueAtPath(c.values, path);
             assert.ok(typeof plain === "string" && plain !== "", `${f.fileName}: ${name} decrypts to a value`);
             if (/privatekey$/i.test(name)) {
                 assert.match(plain, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, `${f.fileName}: ${name} decrypts to a private key`);

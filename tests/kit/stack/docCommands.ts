@@ -7,28 +7,53 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectDir } from "./stackFiles";
 
-/** The ```sh blocks of a page under the project (README.md, docs/...), each with the heading above it. */
-function shellBlocks(page: string): { heading: string; script: string }[] {
-    const text = readFileSync(join(projectDir, page), "utf8");
-    const blocks: { heading: string; script: string }[] = [];
-    let heading = "";
-    let block: string[] | undefined;
-    for (const line of text.split("\n")) {
-        if (block === undefined && /^#+ /.test(line)) heading = line.replace(/^#+ /, "");
-        if (block === undefined && /^```(sh|bash)\s*$/.test(line.trim())) block = [];
-        else if (block !== undefined && line.trim() === "```") {
-            blocks.push({ heading, script: block.map((l) => l.replace(/^ {2}/, "")).join("\n") + "\n" });
-            block = undefined;
-        } else if (block !== undefined) block.push(line);
-    }
-    return blocks;
+/** One line of a Markdown text: the heading above it, and the fenced block it sits in (its info string, its index). */
+interface MarkdownLine {
+    text: string;
+    heading: string;
+    fence?: string;
+    block?: number;
 }
+
+/** Every line of a Markdown text but the fence lines; a block's lines lose the fence's indentation. */
+function markdownLines(text: string): MarkdownLine[] {
+    const lines: MarkdownLine[] = [];
+    let heading = "";
+    let open: { fence: string; indent: number; block: number } | undefined;
+    let blocks = 0;
+    for (const line of text.split("\n")) {
+        const fence = /^(\s*)```(\w*)/.exec(line);
+        if (fence) {
+            open = open === undefined ? { fence: fence[2], indent: fence[1].length, block: blocks++ } : undefined;
+        } else if (open !== undefined) {
+            lines.push({ text: line.slice(Math.min(open.indent, line.length - line.trimStart().length)), heading, fence: open.fence, block: open.block });
+        } else {
+            if (/^#+ /.test(line)) heading = line.replace(/^#+ /, "");
+            lines.push({ text: line, heading });
+        }
+    }
+    return lines;
+}
+
+/** The fenced blocks of a Markdown text, in order, each with its info string, the heading above it and its lines. */
+export function codeBlocks(text: string): { fence: string; heading: string; lines: string[] }[] {
+    const blocks: { fence: string; heading: string; lines: string[] }[] = [];
+    for (const line of markdownLines(text)) {
+        if (line.block === undefined) continue;
+        blocks[line.block] ??= { fence: line.fence ?? "", heading: line.heading, lines: [] };
+        blocks[line.block].lines.push(line.text);
+    }
+    return blocks.filter((b) => b !== undefined);
+}
+
+const readPage = (page: string) => readFileSync(join(projectDir, page), "utf8");
+const isShell = (fence: string | undefined) => fence === "sh" || fence === "bash";
 
 /** The shell block under `heading` of a page; throws when there is not exactly one. */
 export function shellBlockUnder(page: string, heading: string): string {
-    const found = shellBlocks(page).filter((b) => b.heading === heading);
+    const found = codeBlocks(readPage(page)).filter((b) => isShell(b.fence) && b.heading === heading);
     if (found.length !== 1) throw new Error(`${page}: expected one shell block under "${heading}", found ${found.length}`);
-    return found[0].script;
+    return found[0].lines.join("\n") + "\n";
 }
 
 /** A word of a command line: text, or a file read by `"$(cat FILE)"` or by `< FILE`. */
@@ -83,21 +108,14 @@ export function shellWords(line: string): Word[] {
 export function stackCommandsOf(page: string): string[] {
     const command = /^npx pulumi (?:config set|config rm|stack init) \S/;
     const commands: string[] = [];
-    let fence: string | undefined;
-    for (const line of readFileSync(join(projectDir, page), "utf8").split("\n")) {
-        const opening = /^\s*```(\w*)/.exec(line);
-        if (opening) {
-            fence = fence === undefined ? opening[1] : undefined;
-            continue;
-        }
-        if (fence === "sh" || fence === "bash") {
-            const trimmed = line.replace(/^ {2}/, "");
-            if (command.test(trimmed)) commands.push(trimmed);
+    for (const { text, fence } of markdownLines(readPage(page))) {
+        if (isShell(fence)) {
+            if (command.test(text)) commands.push(text);
         } else if (fence !== undefined) {
-            const comment = /#\s*(pulumi config (?:set|rm) .+?)\s*$/.exec(line);
+            const comment = /#\s*(pulumi config (?:set|rm) .+?)\s*$/.exec(text);
             if (comment) commands.push(`npx ${comment[1]}`);
         } else {
-            for (const m of line.matchAll(/`(npx pulumi [^`]+)`/g)) if (command.test(m[1])) commands.push(m[1]);
+            for (const m of text.matchAll(/`(npx pulumi [^`]+)`/g)) if (command.test(m[1])) commands.push(m[1]);
         }
     }
     return commands;

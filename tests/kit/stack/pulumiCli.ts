@@ -56,6 +56,8 @@ export class PulumiProject {
         readonly home: string,
         /** The file backend's folder (PULUMI_BACKEND_URL), unless a run unsets it. */
         readonly state: string,
+        /** Where the CLI's shim notes each start. */
+        private readonly runsLog: string,
     ) {}
 
     /** A copy of the project with every Pulumi.<stack>.yaml, or only Pulumi.yaml (`stacks: false`). */
@@ -81,7 +83,7 @@ export class PulumiProject {
         if (scratchBackend === original) throw new Error("Pulumi.yaml has no backend url file://~ to move into the scratch home");
         await writeFile(projectFile, scratchBackend);
         for (const linked of ["node_modules", "operations"]) await symlink(join(projectDir, linked), join(dir, linked));
-        return new PulumiProject(dir, home, state);
+        return new PulumiProject(dir, home, state, log);
     }
 
     /** The project's name, as Pulumi.yaml gives it (the prefix of its config keys). */
@@ -132,13 +134,13 @@ export class PulumiProject {
 
     /** The argv of every start of the CLI so far, oldest first. */
     async runs(): Promise<string[]> {
-        const log = await readFile(join(this.dir, "..", "pulumi-runs.log"), "utf8").catch(() => "");
+        const log = await readFile(this.runsLog, "utf8").catch(() => "");
         return log.split("\n").filter(Boolean);
     }
 
     /** Forgets the starts so far. */
     async clearRuns(): Promise<void> {
-        await rm(join(this.dir, "..", "pulumi-runs.log"), { force: true });
+        await rm(this.runsLog, { force: true });
     }
 
     /** A stack file of the scratch project. */

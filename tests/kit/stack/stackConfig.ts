@@ -5,14 +5,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PulumiProject } from "./pulumiCli";
-import { examplePassphrase, securePaths, stackFiles } from "./stackFiles";
+import { parse } from "yaml";
+import { examplePassphrase, securePaths } from "./stackFiles";
 
 export interface StackConfig {
     /** `<project>:<key>` to the string the CLI passes the program. */
     config: Record<string, string>;
     /** Keys the CLI marks secret (they hold a secure value, at any depth). */
     secretKeys: string[];
-    /** Paths of every secure value in the stack file, e.g. `private-registry:clients[0].privateKey`. */
+    /** Paths of every secure value in the project's stack file, e.g. `private-registry:clients[0].privateKey`. */
     securePaths: string[];
     /** Values by key: objects and lists as objects, the rest as the CLI's text. */
     values: Record<string, unknown>;
@@ -28,7 +29,7 @@ export async function readStackConfig(project: PulumiProject, stack: string, pas
     const init = await project.pulumi(["stack", "select", "--create", stack], { env: { PULUMI_CONFIG_PASSPHRASE: passphrase } });
     if (init.code !== 0) throw new Error(`${init.command}: exit ${init.code}\n${init.stderr}`);
     const read = await project.config(stack, passphrase);
-    const written = stackFiles().find((f) => f.name === stack)?.config ?? {};
+    const written = (parse(await project.stackFile(stack)) as { config?: Record<string, unknown> } | null)?.config ?? {};
     return {
         config: Object.fromEntries(Object.entries(read).map(([k, v]) => [k, v.value])),
         secretKeys: Object.entries(read).filter(([, v]) => v.secret).map(([k]) => k),

@@ -41,6 +41,15 @@ export function isSecure(value: unknown): value is { secure: string } {
     return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && typeof (value as { secure?: unknown }).secure === "string";
 }
 
+/** The value at a config path as `securePaths` and `pulumi config --path` spell it (`<project>:clients[0].privateKey`). */
+export function valueAtPath(config: Record<string, unknown>, path: string): unknown {
+    const [top, ...steps] = path.split(/\.|(?=\[)/);
+    return steps.reduce<unknown>((node, step) => {
+        const index = /^\[(\d+)\]$/.exec(step);
+        return index ? (node as unknown[] | undefined)?.[Number(index[1])] : (node as Record<string, unknown> | undefined)?.[step];
+    }, config[top]);
+}
+
 /** The paths of every `{ secure: ... }` at any depth, e.g. `private-registry:clients[0].privateKey`. */
 export function securePaths(value: unknown, path: string): string[] {
     if (isSecure(value)) return [path];
